@@ -1,0 +1,11 @@
+/**
+ * kernel-lib: the techniques that make neural networks train, on TensorFlow.js.
+ * `tf` is re-exported so notebooks and the library share one tfjs engine and one backend.
+ */
+import * as tf from "@tensorflow/tfjs";
+export { tf };
+export * from "./errors";
+export * from "./backend";
+export * from "./random";
+export * from "./budget";
+export * from "./plots";
