@@ -9,3 +9,5 @@ export * from "./backend";
 export * from "./random";
 export * from "./budget";
 export * from "./plots";
+export * from "./datasets";
+export * from "./training";

@@ -16,8 +16,9 @@ export interface LineChartOptions {
   /** Field that splits the chart into side-by-side panels (e.g. "metric"), each with its own y scale. */
   column?: string;
   title?: string;
-  xTitle?: string;
-  yTitle?: string;
+  /** Axis titles; default the field names, null for none. */
+  xTitle?: string | null;
+  yTitle?: string | null;
   /** Log scale on y (losses spanning decades). */
   logY?: boolean;
   /** Draw points on the line too. Default true when there are at most 60 points per line. */
@@ -39,8 +40,8 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
   const lines = series ? new Set(data.map((row) => String(row[series]))).size : 1;
   const points = options.points ?? data.length / Math.max(1, lines) <= 60;
   const encoding: Record<string, unknown> = {
-    x: { field: x, type: "quantitative", title: options.xTitle ?? x },
-    y: { field: y, type: "quantitative", title: options.yTitle ?? y, scale: options.logY ? { type: "log" } : { zero: false } },
+    x: { field: x, type: "quantitative", title: options.xTitle === undefined ? x : options.xTitle },
+    y: { field: y, type: "quantitative", title: options.yTitle === undefined ? y : options.yTitle, scale: options.logY ? { type: "log" } : { zero: false } },
     tooltip: [{ field: x }, { field: y, format: ".4~g" }, ...(series ? [{ field: series }] : [])],
   };
   if (series) encoding.color = { field: series, type: "nominal", title: null };

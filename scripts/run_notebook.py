@@ -1,0 +1,129 @@
+"""Execute one tslab notebook headless with nbclient and report the outcome as JSON on stdout.
+
+Used by `npm test` (smoke budget, with --rerun) and `npm run report` (full budget, with --html).
+The notebook file itself is never modified.
+
+  python3 run_notebook.py NOTEBOOK [--rerun] [--html OUT.html] [--executed OUT.ipynb] [--timeout SECONDS]
+
+Result fields: notebook, status ("ok" or "error"), seconds, passes (one entry per pass: status, seconds,
+failed_cell, failed_source, error), charts (outputs carrying both a Vega-Lite spec and its SVG),
+backend (the "Backend: ..." line the notebook printed), kernel.
+"""
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+VEGA_LITE = "application/vnd.vegalite.v5+json"
+SVG = "image/svg+xml"
+
+
+def cell_text(cell):
+    """Everything a cell printed, for error messages (tslab reports errors on stderr)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") == "error":
+            parts.append("%s: %s" % (out.get("ename", ""), out.get("evalue", "")))
+            parts.extend(out.get("traceback", []))
+    return "".join(parts).strip()
+
+
+def run_pass(client, nb):
+    started = time.time()
+    code_number = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        code_number += 1
+        try:
+            client.execute_cell(cell, index)
+        except Exception as error:  # nbclient raises CellExecutionError; tslab may leave ename empty
+            printed = cell_text(cell)
+            return {
+                "status": "error",
+                "seconds": round(time.time() - started, 2),
+                "failed_cell": code_number,
+                "failed_index": index,
+                "failed_source": cell.source[:600],
+                "error": (printed or str(error))[-4000:],
+            }
+    return {"status": "ok", "seconds": round(time.time() - started, 2)}
+
+
+def count_charts(nb):
+    charts = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if VEGA_LITE in data and SVG in data:
+                charts += 1
+    return charts
+
+
+def backend_line(nb):
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else out.get("data", {}).get("text/plain", "")
+            for line in str(text).splitlines():
+                if line.startswith("Backend: "):
+                    return line[len("Backend: "):]
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notebook")
+    parser.add_argument("--rerun", action="store_true", help="run every cell a second time in the same kernel")
+    parser.add_argument("--html", help="write the executed notebook as HTML here")
+    parser.add_argument("--executed", help="write the executed notebook (.ipynb) here")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    parser.add_argument("--kernel", default="tslab")
+    args = parser.parse_args()
+
+    path = os.path.abspath(args.notebook)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        allow_errors=False,
+        resources={"metadata": {"path": os.path.dirname(path)}},
+    )
+    result = {"notebook": path, "kernel": args.kernel, "passes": []}
+    started = time.time()
+    try:
+        with client.setup_kernel():
+            result["passes"].append(run_pass(client, nb))
+            if args.rerun and result["passes"][0]["status"] == "ok":
+                again = copy.deepcopy(nb)
+                client.nb = again
+                result["passes"].append(run_pass(client, again))
+                client.nb = nb
+    except Exception as error:  # the kernel did not start or died
+        result["passes"].append({"status": "error", "seconds": round(time.time() - started, 2), "failed_cell": None, "error": "kernel failure: %s" % error})
+    result["seconds"] = round(time.time() - started, 2)
+    result["status"] = "ok" if all(p["status"] == "ok" for p in result["passes"]) else "error"
+    result["charts"] = count_charts(nb)
+    result["backend"] = backend_line(nb)
+
+    if args.executed:
+        nbformat.write(nb, args.executed)
+    if args.html:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(body)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
