@@ -30,7 +30,9 @@ function main(): void {
     }
   }
   if (!command) {
-    console.error("Neither JupyterLab nor the classic Notebook is installed. Get one:\n  python3 -m pip install jupyterlab\n  or (Debian/Ubuntu) sudo apt-get install jupyter-notebook");
+    console.error(
+      "Neither JupyterLab nor the classic Notebook is installed. Get one:\n  python3 -m pip install jupyterlab\n  or (Debian/Ubuntu) sudo apt-get install jupyter-notebook",
+    );
     process.exit(1);
   }
   const child = spawn(command[0], command[1], { stdio: "inherit", env: jupyterEnv() });

@@ -28,7 +28,17 @@ function tryPip(): boolean {
   for (const python of pythonCandidates()) {
     if (spawnSync(python, ["-m", "pip", "--version"], { stdio: "ignore" }).status !== 0) continue;
     step(`installing Jupyter's executor with pip (${python})`);
-    const args = ["-m", "pip", "install", "--retries", "0", "--timeout", "15", "--disable-pip-version-check", ...JUPYTER_MODULES.map((m) => m.replace("_", "-"))];
+    const args = [
+      "-m",
+      "pip",
+      "install",
+      "--retries",
+      "0",
+      "--timeout",
+      "15",
+      "--disable-pip-version-check",
+      ...JUPYTER_MODULES.map((m) => m.replace("_", "-")),
+    ];
     if (run(python, args, { timeoutMs: 600_000 })) return true;
     step(`pip could not install them for ${python}`);
   }

@@ -102,7 +102,12 @@ export async function initBackend(options: { backend?: BackendChoice } = {}): Pr
     notUsed.push({ name, reason: whyNotTried(name, chosen.name, requested) });
   }
   notUsed.sort((a, b) => order(a.name) - order(b.name));
-  const how = requestedBy === "option" ? `initBackend({ backend: "${requested}" })` : requestedBy === "KERNEL_LIB_BACKEND" ? `KERNEL_LIB_BACKEND=${requested}` : "auto (the default)";
+  const how =
+    requestedBy === "option"
+      ? `initBackend({ backend: "${requested}" })`
+      : requestedBy === "KERNEL_LIB_BACKEND"
+        ? `KERNEL_LIB_BACKEND=${requested}`
+        : "auto (the default)";
   const text = [
     `Backend: ${chosen.name} (${chosen.started.version}${chosen.started.details ? `; ${chosen.started.details}` : ""}), chosen by ${how}`,
     ...notUsed.map((n) => `  not ${n.name}: ${n.reason}`),
@@ -165,7 +170,10 @@ export function findSharedLibrary(file: string): string | null {
 
 async function activate(tfjsName: string, backend: BackendName, hint: string): Promise<void> {
   if (!tf.findBackendFactory(tfjsName)) {
-    throw new BackendUnavailableError(backend, `the package loaded but registered no "${tfjsName}" backend with kernel-lib's copy of @tensorflow/tfjs (two copies of tfjs-core installed? run \`npm ls @tensorflow/tfjs-core\`)`);
+    throw new BackendUnavailableError(
+      backend,
+      `the package loaded but registered no "${tfjsName}" backend with kernel-lib's copy of @tensorflow/tfjs (two copies of tfjs-core installed? run \`npm ls @tensorflow/tfjs-core\`)`,
+    );
   }
   let ok: boolean;
   try {
@@ -184,7 +192,10 @@ async function start(name: BackendName): Promise<Started> {
       try {
         require.resolve(pkg);
       } catch {
-        throw new BackendUnavailableError(name, `package ${pkg} is not installed: run \`${CUDA_SETUP}\` (on a Linux machine with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1)`);
+        throw new BackendUnavailableError(
+          name,
+          `package ${pkg} is not installed: run \`${CUDA_SETUP}\` (on a Linux machine with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1)`,
+        );
       }
       const missing = CUDA_LIBRARIES.filter((lib) => findSharedLibrary(lib) === null);
       if (missing.length > 0) {
@@ -202,7 +213,10 @@ async function start(name: BackendName): Promise<Started> {
       await activate("tensorflow", name, `${pkg} loaded`);
       const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
       if (backend.isUsingGpuDevice !== true) {
-        throw new BackendUnavailableError(name, `${pkg} loaded but TensorFlow found no usable GPU and silently fell back to the CPU (check nvidia-smi, the driver, and that CUDA 11.2 / cuDNN 8.1 match)`);
+        throw new BackendUnavailableError(
+          name,
+          `${pkg} loaded but TensorFlow found no usable GPU and silently fell back to the CPU (check nvidia-smi, the driver, and that CUDA 11.2 / cuDNN 8.1 match)`,
+        );
       }
       return { tfjsName: "tensorflow", version: `${pkg} ${packageVersion(pkg)}`, details: "GPU device in use" };
     }

@@ -78,7 +78,7 @@ function decode(bytes: Uint8Array): MnistArrays | null {
   if (levels > 256 || bytes.length !== header + count + count * MNIST_PIXELS) return null;
   const palette = new Float32Array(levels);
   for (let i = 0; i < levels; i++) palette[i] = view.getFloat32(16 + 4 * i, true);
-  const labels = bytes.slice(header, header + count);
+  const labels = Uint8Array.from(bytes.subarray(header, header + count));
   const pixels = bytes.subarray(header + count);
   const images = new Float32Array(count * MNIST_PIXELS);
   for (let i = 0; i < images.length; i++) images[i] = palette[pixels[i]!]!;

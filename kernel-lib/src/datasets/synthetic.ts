@@ -37,7 +37,14 @@ export interface Classification {
  * Isotropic Gaussian blobs: `nPerClass` points around each centre with standard deviation `std` per
  * coordinate. `centers` is a list of points, or a count of centres drawn uniformly in [-spread, spread]^dims.
  */
-export function gaussianBlobs(options: { centers: number[][] | number; nPerClass: number; std?: number; dims?: number; spread?: number; seed?: number }): Classification {
+export function gaussianBlobs(options: {
+  centers: number[][] | number;
+  nPerClass: number;
+  std?: number;
+  dims?: number;
+  spread?: number;
+  seed?: number;
+}): Classification {
   const nPerClass = checkInteger("gaussianBlobs", "options.nPerClass", options.nPerClass, 1);
   const std = checkNumber("gaussianBlobs", "options.std", options.std ?? 1, 0);
   const stream = rng(options.seed);
@@ -50,7 +57,8 @@ export function gaussianBlobs(options: { centers: number[][] | number; nPerClass
   } else if (Array.isArray(options.centers) && options.centers.length > 0) {
     const dims = options.centers[0]!.length;
     options.centers.forEach((c, i) => {
-      if (!Array.isArray(c) || c.length !== dims || c.some((v) => !Number.isFinite(v))) invalidArgument("gaussianBlobs", `options.centers[${i}]`, c, `${dims} finite coordinates like centers[0]`);
+      if (!Array.isArray(c) || c.length !== dims || c.some((v) => !Number.isFinite(v)))
+        invalidArgument("gaussianBlobs", `options.centers[${i}]`, c, `${dims} finite coordinates like centers[0]`);
     });
     centers = options.centers;
   } else {

@@ -41,7 +41,11 @@ export function heatmap(options: HeatmapOptions): TopLevelSpec {
   });
   const cell = options.cellSize ?? Math.max(6, Math.min(36, Math.floor(420 / Math.max(columns, values.length))));
   const showValues = options.showValues ?? rows.length <= 144;
-  const color: Record<string, unknown> = { field: "value", type: "quantitative", scale: { scheme: options.scheme ?? "viridis", ...(options.symmetric ? { domainMid: 0, domain: [-maxAbs, maxAbs] } : {}) } };
+  const color: Record<string, unknown> = {
+    field: "value",
+    type: "quantitative",
+    scale: { scheme: options.scheme ?? "viridis", ...(options.symmetric ? { domainMid: 0, domain: [-maxAbs, maxAbs] } : {}) },
+  };
   const x = { field: "column", type: "ordinal", sort: columnLabels, title: options.xTitle ?? null };
   const y = { field: "row", type: "ordinal", sort: rowLabels, title: options.yTitle ?? null };
   const layers: unknown[] = [{ mark: { type: "rect", tooltip: true }, encoding: { x, y, color } }];

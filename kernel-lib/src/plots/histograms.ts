@@ -65,7 +65,8 @@ export function binGroups(groups: Record<string, ArrayLike<number>>, bins: numbe
 
 /** A grid of histograms, one per group. */
 export function histogramFacets(options: HistogramFacetsOptions): TopLevelSpec {
-  if (options.groups === null || typeof options.groups !== "object") invalidArgument("histogramFacets", "options.groups", options.groups, "an object of group name to numbers");
+  if (options.groups === null || typeof options.groups !== "object")
+    invalidArgument("histogramFacets", "options.groups", options.groups, "an object of group name to numbers");
   const density = options.density ?? true;
   const rows = binGroups(options.groups, options.bins ?? 40, options.extent);
   return {

@@ -82,7 +82,11 @@ export function imageGrid(options: ImageGridOptions): TopLevelSpec {
           field: "value",
           type: "quantitative",
           legend: null,
-          scale: { scheme: options.scheme ?? (signed ? "redblue" : "greys"), domain: signed ? [-limit, limit] : [Math.min(0, min), limit || 1], ...(signed ? { reverse: true } : {}) },
+          scale: {
+            scheme: options.scheme ?? (signed ? "redblue" : "greys"),
+            domain: signed ? [-limit, limit] : [Math.min(0, min), limit || 1],
+            ...(signed ? { reverse: true } : {}),
+          },
         },
       },
       view: { stroke: "#ddd" },

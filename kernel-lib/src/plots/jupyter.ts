@@ -10,10 +10,7 @@ import * as path from "path";
 export type MimeBundle = Record<string, unknown>;
 
 /** tslab's `writeDisplayData({ data, metadata, transient }, update)`. */
-export type WriteDisplayData = (
-  message: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } },
-  update: boolean,
-) => void;
+export type WriteDisplayData = (message: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void;
 
 const TSLAB_JUPYTER = path.join("tslab", "dist", "jupyter.js");
 

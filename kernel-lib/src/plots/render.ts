@@ -12,7 +12,11 @@ export type { TopLevelSpec };
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const VIEW_KEYS = ["mark", "layer", "facet", "hconcat", "vconcat", "concat", "repeat"];
 
-/** Checks the spec's shape and returns a copy with the v5 `$schema` set. */
+/**
+ * Checks the spec's shape and returns a deep copy with the v5 `$schema` set. Copying matters: Vega tags
+ * the rows of inline data while rendering, and neither the caller's spec nor the one sent to Jupyter
+ * should carry that.
+ */
 export function normalizeSpec(fn: string, spec: unknown): TopLevelSpec {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new TypeError(`${fn}: spec = ${describeValue(spec)}, expected a Vega-Lite 5 spec object`);
@@ -23,9 +27,11 @@ export function normalizeSpec(fn: string, spec: unknown): TopLevelSpec {
   }
   const schema = record.$schema;
   if (schema !== undefined && (typeof schema !== "string" || !/vega-lite\/v5(\.\d+)*(\.\d+)?\.json$/.test(schema))) {
-    throw new TypeError(`${fn}: spec.$schema = ${describeValue(schema)}, expected a Vega-Lite 5 schema (${VEGA_LITE_SCHEMA}); JupyterLab renders only Vega-Lite 5`);
+    throw new TypeError(
+      `${fn}: spec.$schema = ${describeValue(schema)}, expected a Vega-Lite 5 schema (${VEGA_LITE_SCHEMA}); JupyterLab renders only Vega-Lite 5`,
+    );
   }
-  return { ...record, $schema: VEGA_LITE_SCHEMA } as TopLevelSpec;
+  return { ...structuredClone(record), $schema: VEGA_LITE_SCHEMA } as TopLevelSpec;
 }
 
 /** The chart as an SVG string. */

@@ -1,7 +1,8 @@
 import * as path from "path";
+import { fileURLToPath } from "url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "kernel-lib": path.resolve(__dirname, "kernel-lib/src/index.ts") };
+const alias = { "kernel-lib": path.resolve(path.dirname(fileURLToPath(import.meta.url)), "kernel-lib/src/index.ts") };
 
 export default defineConfig({
   test: {

@@ -1,0 +1,36 @@
+/**
+ * Executes every notebook through real Jupyter (nbclient, the project's tslab kernel) with the smoke
+ * budget, then runs every cell a second time in the same kernel, as a user rerunning cells does. A cell
+ * error in either pass, or a notebook that shows no chart, fails the test with the cell and the error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { describeFailure, listNotebooks, runNotebook } from "../../scripts/jupyter";
+
+const notebooks = listNotebooks();
+
+describe("notebooks", () => {
+  it("exist", () => {
+    expect(notebooks.map((n) => path.basename(n))).toContain("00-getting-started.ipynb");
+  });
+
+  for (const notebook of notebooks) {
+    const name = path.basename(notebook);
+
+    it(`${name} is committed clean: tslab kernel, no outputs`, () => {
+      const nb = JSON.parse(fs.readFileSync(notebook, "utf8")) as { metadata: { kernelspec?: { name?: string } }; cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[] };
+      expect(nb.metadata.kernelspec?.name).toBe("tslab");
+      const dirty = nb.cells.filter((c) => c.cell_type === "code" && ((c.outputs ?? []).length > 0 || c.execution_count != null));
+      expect(dirty.length, "code cells with outputs or execution counts").toBe(0);
+    });
+
+    it(`${name} runs top to bottom and again cell by cell, and shows charts`, async () => {
+      const result = await runNotebook(notebook, { budget: "smoke", rerun: true, timeoutSeconds: 600 });
+      expect(result.status, describeFailure(result)).toBe("ok");
+      expect(result.passes).toHaveLength(2);
+      expect(result.charts, "outputs with a Vega-Lite spec and its SVG").toBeGreaterThan(0);
+      expect(result.backend, "the notebook prints the backend line first").toMatch(/^\w+ \(/);
+    });
+  }
+});
