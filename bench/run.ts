@@ -70,11 +70,19 @@ async function charts(rows: Row[]): Promise<void> {
     y: "value",
     series: "split",
   });
-  rows.push({ benchmark: "chartBundle: line chart, 100 points", backend: "-", result: `${(await median(10, () => chartBundle(curve).then(() => undefined))).toFixed(1)} ms` });
+  rows.push({
+    benchmark: "chartBundle: line chart, 100 points",
+    backend: "-",
+    result: `${(await median(10, () => chartBundle(curve).then(() => undefined))).toFixed(1)} ms`,
+  });
   const { images } = loadMnistArrays();
   const digits = Array.from({ length: 16 }, (_, i) => images.subarray(i * 784, (i + 1) * 784));
   const grid = imageGrid({ images: digits, height: 28, width: 28 });
-  rows.push({ benchmark: "chartBundle: 16-digit image grid", backend: "-", result: `${(await median(10, () => chartBundle(grid).then(() => undefined))).toFixed(1)} ms` });
+  rows.push({
+    benchmark: "chartBundle: 16-digit image grid",
+    backend: "-",
+    result: `${(await median(10, () => chartBundle(grid).then(() => undefined))).toFixed(1)} ms`,
+  });
 }
 
 async function mnistLoading(rows: Row[]): Promise<void> {
