@@ -84,6 +84,8 @@ export function jupyterEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
 
 export interface PassResult {
   status: "ok" | "error";
+  /** What ran: "top-to-bottom run", "rerun of every cell in the same kernel", "kernel", "HTML export". */
+  stage: string;
   seconds: number;
   failed_cell?: number | null;
   failed_source?: string;
@@ -97,6 +99,9 @@ export interface NotebookResult {
   passes: PassResult[];
   charts: number;
   backend: string | null;
+  /** With `html`: SVG images in the written HTML, and SVG outputs in the notebook (equal when every chart made it). */
+  html_charts?: number;
+  svg_outputs?: number;
 }
 
 export interface RunNotebookOptions {
@@ -146,11 +151,10 @@ export function listNotebooks(): string[] {
 export function describeFailure(result: NotebookResult): string {
   const name = path.basename(result.notebook);
   return result.passes
-    .map((pass, i) => {
+    .map((pass) => {
       if (pass.status === "ok") return null;
-      const which = i === 0 ? "top-to-bottom run" : "rerun of every cell in the same kernel";
-      const cell = pass.failed_cell == null ? "before any cell ran" : `in code cell ${pass.failed_cell}`;
-      return `${name}: ${which} failed ${cell}\n--- cell source ---\n${pass.failed_source ?? ""}\n--- error ---\n${pass.error ?? ""}`;
+      if (pass.failed_cell == null) return `${name}: ${pass.stage} failed: ${pass.error ?? ""}`;
+      return `${name}: ${pass.stage} failed in code cell ${pass.failed_cell}\n--- cell source ---\n${pass.failed_source ?? ""}\n--- error ---\n${pass.error ?? ""}`;
     })
     .filter(Boolean)
     .join("\n\n");

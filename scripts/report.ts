@@ -67,6 +67,16 @@ async function main(): Promise<void> {
     const name = path.basename(file, ".ipynb");
     console.log(`[report] running ${name} (budget ${budget})`);
     const result = await runNotebook(file, { budget, html: path.join(REPORTS, `${name}.html`), executed: path.join(REPORTS, `${name}.ipynb`) });
+    if (result.status === "ok" && result.html_charts !== result.svg_outputs) {
+      result.status = "error";
+      result.passes.push({
+        status: "error",
+        stage: "HTML export",
+        seconds: 0,
+        failed_cell: null,
+        error: `${result.svg_outputs} chart(s) in the notebook but ${result.html_charts} in the HTML export`,
+      });
+    }
     console.log(`[report] ${name}: ${result.status} in ${result.seconds.toFixed(1)} s, ${result.charts} chart(s), backend ${result.backend ?? "not printed"}`);
     if (result.status !== "ok") console.error(describeFailure(result));
     entries.push({ name, ...describeNotebook(file), result });

@@ -7,6 +7,7 @@ The notebook file itself is never modified.
 
 Result fields: notebook, status ("ok" or "error"), seconds, passes (one entry per pass: status, seconds,
 failed_cell, failed_source, error), charts (outputs carrying both a Vega-Lite spec and its SVG),
+html_charts / svg_outputs (with --html: SVG images found in the HTML / SVG outputs in the notebook),
 backend (the "Backend: ..." line the notebook printed), kernel.
 """
 import argparse
@@ -77,6 +78,32 @@ def backend_line(nb):
     return None
 
 
+def export_html(nb, target):
+    """Write the notebook as HTML with every SVG output as an <img> data URI.
+
+    nbconvert's templates pass inline SVG through `clean_html`, whose HTML sanitizer strips the SVG's
+    elements (Debian's 6.5 and pip's 7.x alike, unless 7.x's default base64 path applies). Every version's
+    template uses `output.svg_filename` as the <img> source when it is set, so a data URI there embeds
+    the chart whole, sandboxed as an image. Returns how many charts were embedded.
+    """
+    import base64
+
+    from nbconvert import HTMLExporter
+
+    copy_nb = copy.deepcopy(nb)
+    embedded = 0
+    for cell in copy_nb.cells:
+        for out in cell.get("outputs", []):
+            svg = out.get("data", {}).get(SVG)
+            if svg:
+                out["svg_filename"] = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+                embedded += 1
+    body, _ = HTMLExporter().from_notebook_node(copy_nb)
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(body)
+    return body.count('src="data:image/svg+xml;base64,'), embedded
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("notebook")
@@ -100,14 +127,14 @@ def main():
     started = time.time()
     try:
         with client.setup_kernel():
-            result["passes"].append(run_pass(client, nb))
+            result["passes"].append(dict(run_pass(client, nb), stage="top-to-bottom run"))
             if args.rerun and result["passes"][0]["status"] == "ok":
                 again = copy.deepcopy(nb)
                 client.nb = again
-                result["passes"].append(run_pass(client, again))
+                result["passes"].append(dict(run_pass(client, again), stage="rerun of every cell in the same kernel"))
                 client.nb = nb
     except Exception as error:  # the kernel did not start or died
-        result["passes"].append({"status": "error", "seconds": round(time.time() - started, 2), "failed_cell": None, "error": "kernel failure: %s" % error})
+        result["passes"].append({"status": "error", "stage": "kernel", "seconds": round(time.time() - started, 2), "failed_cell": None, "error": "kernel failure: %s" % error})
     result["seconds"] = round(time.time() - started, 2)
     result["status"] = "ok" if all(p["status"] == "ok" for p in result["passes"]) else "error"
     result["charts"] = count_charts(nb)
@@ -116,11 +143,7 @@ def main():
     if args.executed:
         nbformat.write(nb, args.executed)
     if args.html:
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter().from_notebook_node(nb)
-        with open(args.html, "w", encoding="utf-8") as handle:
-            handle.write(body)
+        result["html_charts"], result["svg_outputs"] = export_html(nb, args.html)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

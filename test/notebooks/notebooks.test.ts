@@ -4,6 +4,7 @@
  * error in either pass, or a notebook that shows no chart, fails the test with the cell and the error.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { describeFailure, listNotebooks, runNotebook } from "../../scripts/jupyter";
@@ -25,12 +26,20 @@ describe("notebooks", () => {
       expect(dirty.length, "code cells with outputs or execution counts").toBe(0);
     });
 
-    it(`${name} runs top to bottom and again cell by cell, and shows charts`, async () => {
-      const result = await runNotebook(notebook, { budget: "smoke", rerun: true, timeoutSeconds: 600 });
-      expect(result.status, describeFailure(result)).toBe("ok");
-      expect(result.passes).toHaveLength(2);
-      expect(result.charts, "outputs with a Vega-Lite spec and its SVG").toBeGreaterThan(0);
-      expect(result.backend, "the notebook prints the backend line first").toMatch(/^\w+ \(/);
+    it(`${name} runs top to bottom and again cell by cell, shows charts, and exports them to HTML`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-html-"));
+      try {
+        const html = path.join(dir, "report.html");
+        const result = await runNotebook(notebook, { budget: "smoke", rerun: true, html, timeoutSeconds: 600 });
+        expect(result.status, describeFailure(result)).toBe("ok");
+        expect(result.passes).toHaveLength(2);
+        expect(result.charts, "outputs with a Vega-Lite spec and its SVG").toBeGreaterThan(0);
+        expect(result.backend, "the notebook prints the backend line first").toMatch(/^\w+ \(/);
+        expect(result.html_charts, "every SVG output appears as an image in the HTML").toBe(result.svg_outputs);
+        expect(fs.readFileSync(html, "utf8")).not.toContain('data-mime-type="application/vnd.vegalite');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
