@@ -90,6 +90,8 @@ export interface PassResult {
   failed_cell?: number | null;
   failed_source?: string;
   error?: string;
+  /** Everything the cells printed to stdout in a successful pass, durations masked. */
+  printed?: string;
 }
 
 export interface NotebookResult {

@@ -5,8 +5,8 @@ The notebook file itself is never modified.
 
   python3 run_notebook.py NOTEBOOK [--rerun] [--html OUT.html] [--executed OUT.ipynb] [--timeout SECONDS]
 
-Result fields: notebook, status ("ok" or "error"), seconds, passes (one entry per pass: status, seconds,
-failed_cell, failed_source, error), charts (outputs carrying both a Vega-Lite spec and its SVG),
+Result fields: notebook, status ("ok" or "error"), seconds, passes (one entry per pass: status, stage, seconds,
+failed_cell, failed_source, error; printed: the stdout of a successful pass, durations masked), charts (outputs carrying both a Vega-Lite spec and its SVG),
 html_charts / svg_outputs (with --html: SVG images found in the HTML / SVG outputs in the notebook),
 backend (the "Backend: ..." line the notebook printed), kernel.
 """
@@ -36,6 +36,14 @@ def cell_text(cell):
     return "".join(parts).strip()
 
 
+def stdout_text(nb):
+    """What the cells printed to stdout, with durations masked, to compare two runs."""
+    import re
+
+    text = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []) if out.get("output_type") == "stream" and out.get("name") == "stdout")
+    return re.sub(r"\d+(\.\d+)?\s?(ms|s)\b", "<duration>", text)
+
+
 def run_pass(client, nb):
     started = time.time()
     code_number = 0
@@ -55,7 +63,7 @@ def run_pass(client, nb):
                 "failed_source": cell.source[:600],
                 "error": (printed or str(error))[-4000:],
             }
-    return {"status": "ok", "seconds": round(time.time() - started, 2)}
+    return {"status": "ok", "seconds": round(time.time() - started, 2), "printed": stdout_text(nb)}
 
 
 def count_charts(nb):

@@ -1,7 +1,8 @@
 /**
  * Executes every notebook through real Jupyter (nbclient, the project's tslab kernel) with the smoke
  * budget, then runs every cell a second time in the same kernel, as a user rerunning cells does. A cell
- * error in either pass, or a notebook that shows no chart, fails the test with the cell and the error.
+ * error in either pass, a notebook that shows no chart (or loses one in the HTML export), or a rerun that
+ * prints different numbers, fails the test with the cell and the error.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -35,6 +36,8 @@ describe("notebooks", () => {
         expect(result.passes).toHaveLength(2);
         expect(result.charts, "outputs with a Vega-Lite spec and its SVG").toBeGreaterThan(0);
         expect(result.backend, "the notebook prints the backend line first").toMatch(/^\w+ \(/);
+        // The rerun starts again from the notebook's seed cell, so it must print the same numbers.
+        expect(result.passes[1]!.printed, "the rerun printed different numbers: a random draw escapes the seed").toBe(result.passes[0]!.printed);
         expect(result.html_charts, "every SVG output appears as an image in the HTML").toBe(result.svg_outputs);
         expect(fs.readFileSync(html, "utf8")).not.toContain('data-mime-type="application/vnd.vegalite');
       } finally {
