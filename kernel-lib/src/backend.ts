@@ -15,6 +15,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "./errors";
+import { packageVersion } from "./packages";
 
 export type BackendName = "cuda" | "node" | "wasm" | "cpu";
 export type BackendChoice = BackendName | "auto";
@@ -127,22 +128,12 @@ function whyNotTried(name: BackendName, chosen: BackendName, requested: BackendC
 }
 
 /** The version of an installed package, or "unknown". */
-function packageVersion(name: string): string {
+function versionOf(name: string): string {
   try {
-    const entry = require.resolve(name);
-    let dir = path.dirname(entry);
-    while (dir !== path.dirname(dir)) {
-      const manifest = path.join(dir, "package.json");
-      if (fs.existsSync(manifest)) {
-        const json = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string; version?: string };
-        if (json.name === name) return json.version ?? "unknown";
-      }
-      dir = path.dirname(dir);
-    }
+    return packageVersion(name);
   } catch {
-    // fall through
+    return "unknown";
   }
-  return "unknown";
 }
 
 function isMissingPackage(error: unknown, name: string): boolean {
@@ -218,7 +209,7 @@ async function start(name: BackendName): Promise<Started> {
           `${pkg} loaded but TensorFlow found no usable GPU and silently fell back to the CPU (check nvidia-smi, the driver, and that CUDA 11.2 / cuDNN 8.1 match)`,
         );
       }
-      return { tfjsName: "tensorflow", version: `${pkg} ${packageVersion(pkg)}`, details: "GPU device in use" };
+      return { tfjsName: "tensorflow", version: `${pkg} ${versionOf(pkg)}`, details: "GPU device in use" };
     }
     case "node": {
       const pkg = "@tensorflow/tfjs-node";
@@ -234,7 +225,7 @@ async function start(name: BackendName): Promise<Started> {
         throw new BackendUnavailableError(name, `${pkg} failed to load: ${(error as Error).message.split("\n")[0]}`);
       }
       await activate("tensorflow", name, `${pkg} loaded`);
-      return { tfjsName: "tensorflow", version: `${pkg} ${packageVersion(pkg)}`, details: "native TensorFlow on the CPU" };
+      return { tfjsName: "tensorflow", version: `${pkg} ${versionOf(pkg)}`, details: "native TensorFlow on the CPU" };
     }
     case "wasm": {
       const pkg = "@tensorflow/tfjs-backend-wasm";
@@ -245,11 +236,11 @@ async function start(name: BackendName): Promise<Started> {
       }
       await activate("wasm", name, "the WebAssembly module failed to start");
       const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-      return { tfjsName: "wasm", version: `${pkg} ${packageVersion(pkg)}`, details: `SIMD ${simd ? "on" : "off"}, single-threaded in Node` };
+      return { tfjsName: "wasm", version: `${pkg} ${versionOf(pkg)}`, details: `SIMD ${simd ? "on" : "off"}, single-threaded in Node` };
     }
     case "cpu": {
       await activate("cpu", name, "the JavaScript backend failed to start");
-      return { tfjsName: "cpu", version: `@tensorflow/tfjs-backend-cpu ${packageVersion("@tensorflow/tfjs-backend-cpu")}`, details: "pure JavaScript" };
+      return { tfjsName: "cpu", version: `@tensorflow/tfjs-backend-cpu ${versionOf("@tensorflow/tfjs-backend-cpu")}`, details: "pure JavaScript" };
     }
   }
 }

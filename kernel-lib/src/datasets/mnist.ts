@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../errors";
-import { cacheDir, packageDir, packageVersion, writeFileAtomic } from "./files";
+import { packageDir, packageVersion } from "../packages";
+import { cacheDir, writeFileAtomic } from "./files";
 import { trainTestSplit } from "./split";
 
 export const MNIST_HEIGHT = 28;

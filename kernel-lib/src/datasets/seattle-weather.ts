@@ -7,7 +7,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { read } from "vega";
 import { invalidArgument } from "../errors";
-import { packageDir } from "./files";
+import { packageDir } from "../packages";
 
 export interface SeattleWeatherRow {
   date: Date;
