@@ -13,6 +13,8 @@ function hasModule(python: string, module: string): boolean {
 function main(): void {
   registerKernel(requireJupyterPython());
   const extra = process.argv.slice(2);
+  // Jupyter refuses to start as root without this flag (containers, CI machines run as root).
+  if (typeof process.getuid === "function" && process.getuid() === 0 && !extra.includes("--allow-root")) extra.push("--allow-root");
   let command: [string, string[]] | null = null;
   for (const python of pythonCandidates()) {
     if (hasModule(python, "jupyterlab")) {
@@ -39,4 +41,9 @@ function main(): void {
   child.on("exit", (code) => process.exit(code ?? 0));
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

@@ -45,13 +45,9 @@ export function imageGrid(options: ImageGridOptions): TopLevelSpec {
   }
   const signed = min < 0;
   const background = options.background === undefined ? (signed ? null : 0) : options.background;
-  const seen = new Map<string, number>();
-  const rows = images.map((image, i) => {
-    // Facets are keyed by caption: repeated captions get a suffix so no two images share a panel.
-    const n = seen.get(captions[i]!) ?? 0;
-    seen.set(captions[i]!, n + 1);
-    return { index: i, caption: n === 0 ? captions[i]! : `${captions[i]!} (${n + 1})`, pixels: Array.from(image, (v) => Math.round(v * 1000) / 1000) };
-  });
+  const rows = images.map((image, index) => ({ index, pixels: Array.from(image, (v) => Math.round(v * 1000) / 1000) }));
+  // Panels are keyed by image index; the header shows the caption, looked up in an array literal.
+  const captionLookup = `${JSON.stringify(captions)}[datum.value]`;
   const scale = options.scale ?? 3;
   const limit = signed ? Math.max(-min, max) : max;
   return {
@@ -66,7 +62,7 @@ export function imageGrid(options: ImageGridOptions): TopLevelSpec {
       { calculate: "datum.column + 1", as: "column2" },
       ...(background === null ? [] : [{ filter: `datum.value !== ${background}` }]),
     ],
-    facet: { field: "caption", type: "nominal", title: null, sort: { field: "index", op: "min" }, header: { labelFontSize: 10, labelPadding: 2 } },
+    facet: { field: "index", type: "ordinal", title: null, header: { labelExpr: captionLookup, labelFontSize: 10, labelPadding: 2 } },
     columns: options.columns ?? 8,
     spacing: 6,
     spec: {
