@@ -33,7 +33,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
-function indexHtml(entries: Entry[], budget: string): string {
+export function indexHtml(entries: Entry[], budget: string): string {
   const rows = entries
     .map(({ name, title, summary, result }) => {
       const ok = result.status === "ok";
