@@ -9,6 +9,12 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import { describeValue } from "../errors";
 
 export type { TopLevelSpec };
+/**
+ * What `show` and friends accept: a Vega-Lite 5 spec. Typed loosely on purpose: a spec built in a variable
+ * (`const spec = { mark: "line", ... }`) has widened string types that TopLevelSpec rejects; the spec is
+ * checked when it is compiled, and a bad one gets an error naming the problem.
+ */
+export type ChartSpec = TopLevelSpec | { [key: string]: unknown };
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const VIEW_KEYS = ["mark", "layer", "facet", "hconcat", "vconcat", "concat", "repeat"];
 
@@ -35,7 +41,7 @@ export function normalizeSpec(fn: string, spec: unknown): TopLevelSpec {
 }
 
 /** The chart as an SVG string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: ChartSpec): Promise<string> {
   const normalized = normalizeSpec("renderSvg", spec);
   let vegaSpec: vega.Spec;
   try {

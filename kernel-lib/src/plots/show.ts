@@ -7,7 +7,7 @@
  * Never `text/html`: JupyterLab prefers it to Vega-Lite and would hide the live chart.
  */
 import { DisplayHandle } from "./jupyter";
-import { normalizeSpec, renderSvg, specTitle, type TopLevelSpec } from "./render";
+import { normalizeSpec, renderSvg, specTitle, type ChartSpec, type TopLevelSpec } from "./render";
 
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 
@@ -18,7 +18,7 @@ export interface ChartBundle {
 }
 
 /** Builds the display bundle of a Vega-Lite 5 spec (the SVG is rendered here, in Node). */
-export async function chartBundle(spec: TopLevelSpec): Promise<ChartBundle> {
+export async function chartBundle(spec: ChartSpec): Promise<ChartBundle> {
   const normalized = normalizeSpec("chartBundle", spec);
   return {
     [VEGA_LITE_MIME]: normalized,
@@ -31,7 +31,7 @@ export async function chartBundle(spec: TopLevelSpec): Promise<ChartBundle> {
  * Shows a chart in the notebook. Inside a kernel it displays the bundle and returns undefined (so the
  * cell prints nothing else); outside one (tests, plain Node) it returns the bundle.
  */
-export async function show(spec: TopLevelSpec): Promise<ChartBundle | undefined> {
+export async function show(spec: ChartSpec): Promise<ChartBundle | undefined> {
   const bundle = await chartBundle(spec);
   return new DisplayHandle().write({ ...bundle }) ? undefined : bundle;
 }
@@ -47,14 +47,14 @@ export class LiveChart {
   }
 
   /** Redraws the chart with a new spec (typically the same chart with more data). */
-  async update(spec: TopLevelSpec): Promise<void> {
+  async update(spec: ChartSpec): Promise<void> {
     this.latest = await chartBundle(spec);
     this.handle.write({ ...this.latest });
   }
 }
 
 /** Shows `spec` now and returns a handle whose `update(spec)` redraws the same output. */
-export async function showLive(spec: TopLevelSpec): Promise<LiveChart> {
+export async function showLive(spec: ChartSpec): Promise<LiveChart> {
   const chart = new LiveChart();
   await chart.update(spec);
   return chart;
