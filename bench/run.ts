@@ -34,7 +34,10 @@ async function matmul(rows: Row[], backend: string): Promise<void> {
   const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
   const b = tf.randomNormal([n, n], 0, 1, "float32", 2);
   const ms = await median(backend === "cpu" ? 3 : 10, () => {
-    tf.tidy(() => tf.matMul(a, b).dataSync());
+    // Return nothing from tidy: it walks a returned typed array element by element looking for tensors.
+    tf.tidy(() => {
+      tf.matMul(a, b).dataSync();
+    });
   });
   tf.dispose([a, b]);
   rows.push({ benchmark: `matmul ${n}x${n}`, backend, result: `${ms.toFixed(1)} ms, ${((2 * n ** 3) / (ms / 1000) / 1e9).toFixed(1)} GFLOP/s` });
