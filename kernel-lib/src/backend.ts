@@ -11,6 +11,7 @@
  * A backend that was asked for by name and cannot start throws an error that says why; it never
  * quietly runs somewhere else.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
@@ -150,7 +151,7 @@ export function findSharedLibrary(file: string): string | null {
     if (fs.existsSync(candidate)) return candidate;
   }
   try {
-    const cache = require("child_process").execFileSync("ldconfig", ["-p"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) as string;
+    const cache = execFileSync("ldconfig", ["-p"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     const line = cache.split("\n").find((l) => l.trim().startsWith(`${file} `));
     if (line) return line.split("=>").pop()!.trim();
   } catch {
