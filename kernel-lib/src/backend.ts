@@ -241,6 +241,9 @@ async function start(name: BackendName): Promise<Started> {
     }
     case "cpu": {
       await activate("cpu", name, "the JavaScript backend failed to start");
+      // The cpu backend prints a banner urging tfjs-node on its first write; the report already says why
+      // tfjs-node is not in use, so mark the banner as shown (an internal flag; harmless if it disappears).
+      (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
       return { tfjsName: "cpu", version: `@tensorflow/tfjs-backend-cpu ${versionOf("@tensorflow/tfjs-backend-cpu")}`, details: "pure JavaScript" };
     }
   }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendUnavailableError, findSharedLibrary, initBackend, tf } from "kernel-lib";
 
 // Which native packages this machine has decides what `auto` must pick; the test reads it rather than assuming.
@@ -68,6 +68,14 @@ describe("backend", () => {
     expect(report.requestedBy).toBe("KERNEL_LIB_BACKEND");
     expect(tf.getBackend()).toBe("cpu");
     expect(report.notUsed.every((n) => /not requested/.test(n.reason))).toBe(true);
+    // No "install our node backend" banner: the report already explains the choice.
+    const warn = vi.spyOn(console, "warn");
+    try {
+      tf.tidy(() => tf.tensor([1, 2]).add(1).dataSync());
+      expect(warn.mock.calls.flat().join(" ")).not.toMatch(/install our node backend/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("cuda, asked for and not installed, throws why instead of running elsewhere", async () => {
