@@ -11,3 +11,4 @@ export * from "./budget";
 export * from "./plots";
 export * from "./datasets";
 export * from "./training";
+export * from "./probes";

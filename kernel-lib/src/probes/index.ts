@@ -1,0 +1,3 @@
+export type { LayerStack } from "./layers";
+export * from "./activation-stats";
+export * from "./gradient-stats";
