@@ -12,3 +12,4 @@ export * from "./plots";
 export * from "./datasets";
 export * from "./training";
 export * from "./probes";
+export * from "./activations";
