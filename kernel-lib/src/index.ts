@@ -13,3 +13,4 @@ export * from "./datasets";
 export * from "./training";
 export * from "./probes";
 export * from "./activations";
+export * from "./initializers";
