@@ -246,6 +246,16 @@ describe("LeCun's tanh on tensors and as a layer", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("an unnamed layer gets a valid default name and works in a Sequential model", () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 }), lecunTanhLayer(), lecunTanhLayer()] });
+    const names = model.layers.slice(1).map((l) => l.name);
+    expect(names[0]).toMatch(/^lecun_tanh_\d+$/);
+    expect(names[1]).not.toBe(names[0]);
+    const y = tf.tidy(() => (model.predict(tf.ones([1, 3])) as tf.Tensor).arraySync());
+    expect((y as number[][])[0]).toHaveLength(2);
+    model.dispose();
+  });
+
   it("a model with the layer survives save and load in memory", async () => {
     const before = tf.memory().numTensors;
     const model = tf.sequential({

@@ -32,6 +32,7 @@ export function lecunTanh(x: tf.Tensor): tf.Tensor {
 /** Arguments of the `LecunTanh` layer: the common layer arguments (`name`, `inputShape`, `dtype`, ...). */
 export type LecunTanhLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type LayerShape = Parameters<tf.layers.Layer["computeOutputShape"]>[0];
+let unnamedLayers = 0;
 
 /**
  * A layer that applies LeCun's tanh, 1.7159 · tanh(2x/3), elementwise. No weights; output shape = input shape.
@@ -42,7 +43,8 @@ export class LecunTanh extends tf.layers.Layer {
   static readonly className = "KernelLib>LecunTanh";
 
   constructor(args: LecunTanhLayerArgs = {}) {
-    super(args);
+    // tfjs would derive the default name from the class name, whose ">" is not valid in a tensor name.
+    super({ ...args, name: args.name ?? `lecun_tanh_${++unnamedLayers}` });
     this.supportsMasking = true;
   }
 
