@@ -62,8 +62,13 @@ async function main(): Promise<void> {
   const budget = process.env.NOTEBOOK_BUDGET || "full";
   if (budget !== "full" && budget !== "smoke") throw new Error(`NOTEBOOK_BUDGET = ${JSON.stringify(budget)}, expected "full" or "smoke"`);
   fs.mkdirSync(REPORTS, { recursive: true });
+  // `npm run report -- 03 04` runs only the notebooks whose file name starts with one of the arguments.
+  const prefixes = process.argv.slice(2);
+  const notebooks = listNotebooks().filter((file) => prefixes.length === 0 || prefixes.some((p) => path.basename(file).startsWith(p)));
+  if (notebooks.length === 0) throw new Error(`no notebook in notebooks/ starts with ${prefixes.map((p) => JSON.stringify(p)).join(" or ")}`);
+  const started = Date.now();
   const entries: Entry[] = [];
-  for (const file of listNotebooks()) {
+  for (const file of notebooks) {
     const name = path.basename(file, ".ipynb");
     console.log(`[report] running ${name} (budget ${budget})`);
     const result = await runNotebook(file, { budget, html: path.join(REPORTS, `${name}.html`), executed: path.join(REPORTS, `${name}.ipynb`) });
@@ -82,7 +87,8 @@ async function main(): Promise<void> {
     entries.push({ name, ...describeNotebook(file), result });
   }
   fs.writeFileSync(path.join(REPORTS, "index.html"), indexHtml(entries, budget));
-  console.log(`[report] wrote ${path.relative(PROJECT_ROOT, path.join(REPORTS, "index.html"))} and ${entries.length} notebook report(s)`);
+  const minutes = (Date.now() - started) / 60000;
+  console.log(`[report] wrote ${path.relative(PROJECT_ROOT, path.join(REPORTS, "index.html"))} and ${entries.length} notebook report(s) in ${minutes.toFixed(1)} min`);
   const failed = entries.filter((e) => e.result.status !== "ok");
   if (failed.length > 0) {
     console.error(`[report] FAILED: ${failed.map((e) => e.name).join(", ")}`);

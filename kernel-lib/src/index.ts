@@ -14,3 +14,4 @@ export * from "./training";
 export * from "./probes";
 export * from "./activations";
 export * from "./initializers";
+export * from "./normalizers";
