@@ -3,13 +3,27 @@
  * - matmul: 512x512 float32 products per backend (GFLOP/s = 2·n³ / time);
  * - MLP training: kernel-lib `fit` on MNIST, 784-128-10, batch 64, samples per second per backend;
  * - charts: `chartBundle` (Vega-Lite compile + SVG render in Node) for a line chart and a 16-digit grid;
- * - MNIST loading: parsing the package's JSON vs reading the binary cache.
+ * - MNIST loading: parsing the package's JSON vs reading the binary cache;
+ * - normalizers: kernel-lib's BatchNorm vs tf.layers.batchNormalization, forward + backward in training mode, per
+ *   backend; fitting ZCA whitening to 2,000 MNIST digits (784 features: covariance + eigendecomposition).
  * Each timing is the median of several repeats after a warm-up.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { chartBundle, fit, imageGrid, initBackend, lineChart, loadMnist, loadMnistArrays, tf, type BackendName } from "kernel-lib";
+import {
+  batchNormLayer,
+  chartBundle,
+  fit,
+  imageGrid,
+  initBackend,
+  lineChart,
+  loadMnist,
+  loadMnistArrays,
+  tf,
+  ZcaWhitening,
+  type BackendName,
+} from "kernel-lib";
 
 interface Row {
   benchmark: string;
@@ -61,6 +75,38 @@ async function training(rows: Row[], backend: string): Promise<void> {
   tf.dispose(y);
   data.dispose();
   model.dispose();
+}
+
+async function batchNormStep(rows: Row[], backend: string): Promise<void> {
+  const shape = [128, 256];
+  // x is a variable so that the backward pass computes ∂/∂x as well as ∂/∂γ and ∂/∂β.
+  const x = tf.variable(tf.randomNormal(shape, 0, 1, "float32", 3));
+  const layers: [string, tf.layers.Layer][] = [
+    ["kernel-lib BatchNorm", batchNormLayer({ name: "bench_bn" })],
+    ["tf.layers.batchNormalization", tf.layers.batchNormalization({ name: "bench_tf_bn" })],
+  ];
+  for (const [label, layer] of layers) {
+    layer.apply(x, { training: true }); // builds the weights
+    const ms = await median(backend === "cpu" ? 5 : 20, () => {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
+        for (const g of Object.values(grads)) g.dataSync();
+      });
+    });
+    rows.push({ benchmark: `${label} fwd+bwd [${shape.join(", ")}]`, backend, result: `${ms.toFixed(2)} ms` });
+    layer.dispose();
+  }
+  x.dispose();
+}
+
+function whitening(rows: Row[]): void {
+  const { images } = loadMnistArrays();
+  const count = 2000;
+  const digits = tf.tensor2d(images.subarray(0, count * 784), [count, 784]);
+  const start = performance.now();
+  new ZcaWhitening({ epsilon: 0.1 }).fit(digits);
+  rows.push({ benchmark: `ZcaWhitening.fit, ${count} x 784 MNIST`, backend: "-", result: `${((performance.now() - start) / 1000).toFixed(1)} s` });
+  digits.dispose();
 }
 
 async function charts(rows: Row[]): Promise<void> {
@@ -118,10 +164,12 @@ async function main(): Promise<void> {
     await initBackend({ backend });
     await matmul(rows, backend);
     await training(rows, backend);
+    await batchNormStep(rows, backend);
   }
   await initBackend({ backend: auto.name });
   await charts(rows);
   await mnistLoading(rows);
+  whitening(rows);
   const widths = (["benchmark", "backend", "result"] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   console.log(`\n${line(["benchmark", "backend", "result"])}\n${line(widths.map((w) => "-".repeat(w)))}`);
