@@ -88,7 +88,9 @@ async function main(): Promise<void> {
   }
   fs.writeFileSync(path.join(REPORTS, "index.html"), indexHtml(entries, budget));
   const minutes = (Date.now() - started) / 60000;
-  console.log(`[report] wrote ${path.relative(PROJECT_ROOT, path.join(REPORTS, "index.html"))} and ${entries.length} notebook report(s) in ${minutes.toFixed(1)} min`);
+  console.log(
+    `[report] wrote ${path.relative(PROJECT_ROOT, path.join(REPORTS, "index.html"))} and ${entries.length} notebook report(s) in ${minutes.toFixed(1)} min`,
+  );
   const failed = entries.filter((e) => e.result.status !== "ok");
   if (failed.length > 0) {
     console.error(`[report] FAILED: ${failed.map((e) => e.name).join(", ")}`);
