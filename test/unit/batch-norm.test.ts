@@ -13,6 +13,7 @@ import {
 } from "../../kernel-lib/src/normalizers/batch-norm";
 import { Rng } from "../../kernel-lib/src/random";
 import { initBackend, tf } from "../../kernel-lib/src/index";
+import { relativeError } from "../../kernel-lib/src/probes/gradient-check";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -29,20 +30,6 @@ function toFloat32(values: ArrayLike<number>): Float64Array {
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Norm-wise relative error ‖a − b‖ / max(‖a‖, ‖b‖) (0 when both are 0). */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  const scale = Math.sqrt(Math.max(na, nb));
-  return scale === 0 ? 0 : Math.sqrt(diff) / scale;
-}
 
 /** Largest |a − b|. */
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

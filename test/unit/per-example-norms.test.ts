@@ -19,6 +19,7 @@ import {
 } from "../../kernel-lib/src/normalizers/per-example";
 import { Rng } from "../../kernel-lib/src/random";
 import { initBackend, tf } from "../../kernel-lib/src/index";
+import { relativeError } from "../../kernel-lib/src/probes/gradient-check";
 
 type Affine = (x: tf.Tensor, gamma: tf.Tensor | null, beta: tf.Tensor | null) => tf.Tensor;
 
@@ -72,21 +73,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
-}
-
-/** Norm-wise relative error ‖a − b‖ / max(‖a‖, ‖b‖) (0 when both are 0). */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  const scale = Math.sqrt(Math.max(na, nb));
-  return scale === 0 ? 0 : Math.sqrt(diff) / scale;
 }
 
 /**
