@@ -6,7 +6,9 @@
  * - `auto`: `node` (@tensorflow/tfjs-node, native TensorFlow) if it loads, else `wasm`, else `cpu`.
  * - `cuda`: @tensorflow/tfjs-node-gpu, only when asked for. It needs CUDA 11.2 and cuDNN 8.1 (it wraps
  *   TensorFlow 2.9.1); without them TensorFlow silently runs on the CPU, so we check and refuse instead.
- * - `wasm`: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD; single-threaded in Node). Works offline.
+ * - `wasm`: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD; single-threaded in Node). Works offline. Starting it
+ *   installs kernel-lib's wasm kernels (./wasm-kernels: transposed and batched matrix products on XNNPACK, and
+ *   the missing Conv2DBackpropFilter); the report lists them.
  * - `cpu`: the pure-JavaScript backend. Always available, slowest.
  * A backend that was asked for by name and cannot start throws an error that says why; it never
  * quietly runs somewhere else.
@@ -17,6 +19,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "./errors";
 import { packageVersion } from "./packages";
+import { installWasmKernels } from "./wasm-kernels";
 
 export type BackendName = "cuda" | "node" | "wasm" | "cpu";
 export type BackendChoice = BackendName | "auto";
@@ -237,7 +240,12 @@ async function start(name: BackendName): Promise<Started> {
       }
       await activate("wasm", name, "the WebAssembly module failed to start");
       const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-      return { tfjsName: "wasm", version: `${pkg} ${versionOf(pkg)}`, details: `SIMD ${simd ? "on" : "off"}, single-threaded in Node` };
+      const kernels = installWasmKernels();
+      return {
+        tfjsName: "wasm",
+        version: `${pkg} ${versionOf(pkg)}`,
+        details: `SIMD ${simd ? "on" : "off"}, single-threaded in Node; kernel-lib kernels: ${kernels.join(", ")}`,
+      };
     }
     case "cpu": {
       await activate("cpu", name, "the JavaScript backend failed to start");
