@@ -15,3 +15,5 @@ export * from "./probes";
 export * from "./activations";
 export * from "./initializers";
 export * from "./normalizers";
+export * from "./parallel";
+export * from "./wasm-kernels";
