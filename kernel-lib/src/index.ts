@@ -17,3 +17,4 @@ export * from "./initializers";
 export * from "./normalizers";
 export * from "./parallel";
 export * from "./wasm-kernels";
+export * from "./regularizers";
