@@ -18,3 +18,4 @@ export * from "./normalizers";
 export * from "./parallel";
 export * from "./wasm-kernels";
 export * from "./regularizers";
+export * from "./optimizers";

@@ -1,0 +1,16 @@
+/**
+ * optimizers: what tfjs lacks. Decoupled weight decay (AdamW with the AMSGrad flag, SGDW with momentum /
+ * Nesterov) as tf.Optimizers usable with `model.fit` and custom loops, and the engineers' multiplicative decay
+ * θ ← (1 − λ)·θ as a standalone step (lecture 002; Loshchilov & Hutter 2019; Reddi et al. 2018).
+ */
+export { AdamW, adamW, type AdamWOptions } from "./adamw";
+export { SGDW, sgdW, type SGDWOptions } from "./sgdw";
+export {
+  decayWeights,
+  decayFactor,
+  isExcludedFromDecay,
+  type DecayExclusion,
+  type DecayExclusionConfig,
+  type DecayWeightsOptions,
+  type DecayableVariable,
+} from "./decay";
