@@ -5,3 +5,5 @@
  */
 export * from "./penalties";
 export * from "./clipping";
+export * from "./label-smoothing";
+export * from "./noise";
