@@ -1,2 +1,4 @@
 export * from "./fit";
 export * from "./live";
+export * from "./early-stopping";
+export * from "./reuse-validation";
