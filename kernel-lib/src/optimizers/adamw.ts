@@ -25,7 +25,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkNumber, invalidArgument } from "../errors";
 import { CLASS_NAME_PREFIX } from "../initializers/serialization";
 import { checkDecayExclusion, decayExclusionConfig, isExcludedFromDecay, type DecayExclusion } from "./decay";
-import { gradientEntries, registeredVariable, SlotStore, type NamedTensor } from "./slots";
+import { gradientEntries, registeredVariable, SlotOptimizer, SlotStore, type NamedTensor } from "./slots";
 
 /** Options of `AdamW` (defaults are PyTorch's `torch.optim.AdamW`). */
 export interface AdamWOptions {
@@ -57,7 +57,8 @@ export function checkRateAndDecay(fn: string, learningRate: unknown, weightDecay
   return [checkNumber(fn, "learningRate", learningRate, 0), checkNumber(fn, "weightDecay", weightDecay, 0)];
 }
 
-export class AdamW extends tf.Optimizer {
+export class AdamW extends SlotOptimizer {
+  protected readonly label = "AdamW";
   static className = `${CLASS_NAME_PREFIX}AdamW`;
   readonly beta1: number;
   readonly beta2: number;
@@ -66,7 +67,7 @@ export class AdamW extends tf.Optimizer {
   readonly amsgrad: boolean;
   readonly excludeFromDecay: DecayExclusion;
   private rate: number;
-  private readonly state: SlotStore;
+  protected readonly state: SlotStore;
 
   constructor(options: AdamWOptions = {}) {
     super();
@@ -129,24 +130,6 @@ export class AdamW extends tf.Optimizer {
       });
     }
     this.incrementIterations();
-  }
-
-  /** Disposes m, v (and v_max). */
-  override dispose(): void {
-    this.state.dispose();
-  }
-
-  /** `[{ name: "iter" }, { name: "<variable>/m" }, { name: "<variable>/v" }, ({ name: "<variable>/vmax" }), ...]`. */
-  override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...this.state.namedTensors()];
-  }
-
-  /** Restores the step count and the moments from `getWeights`' layout (copies; the caller keeps `weightValues`). */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues) || weightValues.length === 0)
-      invalidArgument("AdamW.setWeights", "weightValues", weightValues, "the list getWeights() returns");
-    const rest = await this.extractIterations(weightValues);
-    this.state.load("AdamW.setWeights", rest);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

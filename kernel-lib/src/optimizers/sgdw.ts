@@ -21,7 +21,7 @@ import { checkNumber, invalidArgument } from "../errors";
 import { CLASS_NAME_PREFIX } from "../initializers/serialization";
 import { checkRateAndDecay } from "./adamw";
 import { checkDecayExclusion, decayExclusionConfig, isExcludedFromDecay, type DecayExclusion } from "./decay";
-import { gradientEntries, registeredVariable, SlotStore, type NamedTensor } from "./slots";
+import { gradientEntries, registeredVariable, SlotOptimizer, SlotStore, type NamedTensor } from "./slots";
 
 /** Options of `SGDW`. */
 export interface SGDWOptions {
@@ -37,14 +37,15 @@ export interface SGDWOptions {
   excludeFromDecay?: DecayExclusion;
 }
 
-export class SGDW extends tf.Optimizer {
+export class SGDW extends SlotOptimizer {
+  protected readonly label = "SGDW";
   static className = `${CLASS_NAME_PREFIX}SGDW`;
   readonly weightDecay: number;
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly excludeFromDecay: DecayExclusion;
   private rate: number;
-  private readonly state = new SlotStore(["momentum"]);
+  protected readonly state = new SlotStore(["momentum"]);
 
   constructor(options: SGDWOptions) {
     super();
@@ -97,24 +98,6 @@ export class SGDW extends tf.Optimizer {
       });
     }
     this.incrementIterations();
-  }
-
-  /** Disposes the momentum buffers. */
-  override dispose(): void {
-    this.state.dispose();
-  }
-
-  /** `[{ name: "iter" }, { name: "<variable>/momentum" }, ...]` (no buffers when momentum = 0). */
-  override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...this.state.namedTensors()];
-  }
-
-  /** Restores the step count and the momentum buffers (copies; the caller keeps `weightValues`). */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues) || weightValues.length === 0)
-      invalidArgument("SGDW.setWeights", "weightValues", weightValues, "the list getWeights() returns");
-    const rest = await this.extractIterations(weightValues);
-    this.state.load("SGDW.setWeights", rest);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

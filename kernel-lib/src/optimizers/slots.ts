@@ -131,3 +131,30 @@ export function gradientEntries(variableGradients: tf.NamedTensorMap | NamedTens
     : Object.entries(variableGradients);
   return entries.filter((e): e is [string, tf.Tensor] => e[1] != null);
 }
+
+/**
+ * Base of kernel-lib's optimizers that keep per-variable state in a `SlotStore`: it disposes the state and saves /
+ * restores it after tfjs's iteration counter (`getWeights` / `setWeights`). `label` names the optimizer in errors.
+ */
+export abstract class SlotOptimizer extends tf.Optimizer {
+  protected abstract readonly state: SlotStore;
+  protected abstract readonly label: string;
+
+  /** Disposes the per-variable state. */
+  override dispose(): void {
+    this.state.dispose();
+  }
+
+  /** `[{ name: "iter" }, { name: "<variable>/<slot>" }, ...]`, tfjs's layout. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [await this.saveIterations(), ...this.state.namedTensors()];
+  }
+
+  /** Restores the step count and the state from `getWeights`' layout (copies; the caller keeps `weightValues`). */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const fn = `${this.label}.setWeights`;
+    if (!Array.isArray(weightValues) || weightValues.length === 0) invalidArgument(fn, "weightValues", weightValues, "the list getWeights() returns");
+    const rest = await this.extractIterations(weightValues);
+    this.state.load(fn, rest);
+  }
+}
