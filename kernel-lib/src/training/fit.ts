@@ -47,6 +47,11 @@ export interface FitOptions {
   /** `[x, y]` evaluated after every epoch, reported as `val_loss`, `val_acc`, ... */
   validationData?: [tf.Tensor, tf.Tensor];
   callbacks?: TrainingCallbacks | TrainingCallbacks[];
+  /**
+   * Maps each training batch's inputs just before its step (data augmentation); `fit` disposes what it returns.
+   * Not applied to `validationData`.
+   */
+  transformBatch?: (xb: tf.Tensor, info: { epoch: number; batch: number; step: number }) => tf.Tensor;
 }
 
 function scalars(value: tf.Scalar | tf.Scalar[] | number | number[]): number[] {
@@ -90,10 +95,13 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         return [tf.gather(x, index), tf.gather(y, index)];
       });
       let values: number[];
+      let xt = xb;
       try {
-        values = scalars(await model.trainOnBatch(xb, yb));
+        if (options.transformBatch) xt = options.transformBatch(xb, { epoch, batch, step: step + 1 });
+        values = scalars(await model.trainOnBatch(xt, yb));
       } finally {
         tf.dispose([xb, yb]);
+        if (xt !== xb) xt.dispose();
       }
       values.forEach((v, i) => (sums[i]! += v * indices.length));
       seen += indices.length;
