@@ -2,3 +2,4 @@ export * from "./fit";
 export * from "./live";
 export * from "./early-stopping";
 export * from "./reuse-validation";
+export * from "./stable-softmax";
