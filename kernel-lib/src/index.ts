@@ -19,3 +19,4 @@ export * from "./parallel";
 export * from "./wasm-kernels";
 export * from "./regularizers";
 export * from "./optimizers";
+export * from "./search";
