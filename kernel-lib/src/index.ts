@@ -20,3 +20,4 @@ export * from "./wasm-kernels";
 export * from "./regularizers";
 export * from "./optimizers";
 export * from "./search";
+export * from "./ensembles";
