@@ -19,7 +19,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AdamW, adamW, decayFactor, decayWeights, SGDW, sgdW, type DecayExclusion } from "../../kernel-lib/src/optimizers";
+import { AdamW, adamW, decayFactor, decayWeights, disposeOptimizer, SGDW, sgdW, type DecayExclusion } from "../../kernel-lib/src/optimizers";
 import { buildOptimizer, optimizerSpec } from "../../kernel-lib/src/parallel/optimizer-spec";
 import { clippedOptimizer } from "../../kernel-lib/src/regularizers/clipping";
 import { initBackend, tf } from "../../kernel-lib/src/index";
@@ -476,5 +476,23 @@ describe("bad input", () => {
     expect(() => optimizer.applyGradients({ no_such_variable_xyz: g })).toThrow(/AdamW.applyGradients: variableGradients = "no_such_variable_xyz"/);
     g.dispose();
     optimizer.dispose();
+  });
+});
+
+describe("disposeOptimizer", () => {
+  it("frees every tensor of a Momentum optimizer (tfjs's own dispose leaves its rate scalar) and of SGD, Adam, AdamW", () => {
+    for (const make of [() => tf.train.momentum(0.1, 0.9, true), () => tf.train.sgd(0.1), () => tf.train.adam(0.01), () => adamW({ weightDecay: 0.01 })]) {
+      const before = tf.memory().numTensors;
+      const start = tf.ones([3]);
+      const w = tf.variable(start);
+      start.dispose();
+      const optimizer = make();
+      optimizer.minimize(() => w.square().sum());
+      if (optimizer.getClassName() === "SGD" || optimizer.getClassName() === "Momentum") (optimizer as tf.SGDOptimizer).setLearningRate(0.05);
+      disposeOptimizer(optimizer);
+      w.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(() => disposeOptimizer(null)).not.toThrow();
   });
 });

@@ -15,6 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf, invalidArgument } from "../errors";
 import { Rng, rng } from "../random";
+import { disposeOptimizer } from "../optimizers/dispose-optimizer";
 import { buildOptimizer, checkOptimizer } from "../parallel/optimizer-spec";
 import { modelWeights, toPlainTensor } from "../parallel/plain-tensor";
 import { TrainingPool } from "../parallel/pool";
@@ -180,7 +181,7 @@ function compileMember(model: tf.LayersModel, compile: CompileSpec): tf.Optimize
   try {
     model.compile({ optimizer: optimizer ?? (compile.optimizer as string), loss: compile.loss, metrics: compile.metrics ?? [] });
   } catch (error) {
-    optimizer?.dispose();
+    disposeOptimizer(optimizer);
     throw error;
   }
   return optimizer;
@@ -211,7 +212,7 @@ function ensemble(
 
 function disposeAll(models: tf.LayersModel[], optimizers: (tf.Optimizer | null)[]): void {
   for (const model of models) model.dispose();
-  for (const optimizer of optimizers) optimizer?.dispose();
+  for (const optimizer of optimizers) disposeOptimizer(optimizer);
 }
 
 /** Trains the planned members one after the other in this thread with kernel-lib's `fit`. */

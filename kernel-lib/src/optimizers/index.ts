@@ -18,3 +18,4 @@ export {
 } from "./decay";
 export * from "./schedules";
 export { optimizerTrajectory, trajectoryRows, type PointFunction, type Trajectory, type TrajectoryOptions, type TrajectoryRow } from "./trajectory";
+export { disposeOptimizer } from "./dispose-optimizer";

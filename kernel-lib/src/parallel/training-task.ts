@@ -11,6 +11,7 @@ import { threadId } from "worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, invalidArgument } from "../errors";
 import { Rng } from "../random";
+import { disposeOptimizer } from "../optimizers/dispose-optimizer";
 import { type EpochLogs, type History, fit } from "../training/fit";
 import { type OptimizerSpec, buildOptimizer, checkOptimizer } from "./optimizer-spec";
 import { type NamedPlainTensor, type PlainTensor, checkPlainTensor, fromPlainTensor, modelWeights, toPlainTensor } from "./plain-tensor";
@@ -172,7 +173,7 @@ export async function runTrainingTask(task: TrainingTask, index: number, seed: n
   } finally {
     tf.dispose(owned);
     model.dispose();
-    optimizer?.dispose();
+    disposeOptimizer(optimizer);
   }
 }
 
