@@ -7,7 +7,7 @@
  *   (`decayWeights`, at the step size where it is the same penalty); projecting onto the ball ‖w‖ ≤ ‖w̃‖ (the hard
  *   constraint) ends there too;
  * - along the i-th eigenvector of the Hessian H = XᵀX the penalty multiplies the solution by λᵢ/(λᵢ + α);
- * - a proximal (soft-threshold) step on the L1 penalty gives exact zeros, the lasso solution of an independent
+ * - a proximal (soft-threshold) step on the L1 penalty (`proximalL1Optimizer`) gives exact zeros, the lasso solution of an independent
  *   float64 solver; the subgradient step of `l1Penalty` in the loss and the L2 penalty give none;
  * - an L1 penalty on ReLU activations makes more of them exactly 0;
  * - under Adam, L2 in the loss drives a weight with no data gradient to 0 at about η per step, while AdamW
@@ -22,7 +22,7 @@
  * each test also checks that the alternative it rules out lies over 100 times outside it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { adamW, decayWeights, initBackend, l1Penalty, l2Penalty, principalComponents, rng, sgdW, tf } from "kernel-lib";
+import { adamW, decayWeights, initBackend, l1Penalty, l2Penalty, principalComponents, proximalL1Optimizer, rng, sgdW, tf } from "kernel-lib";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -204,12 +204,11 @@ describe("L1: exact zeros by a proximal step, none by the subgradient or by L2",
     const w = tf.tidy(() => tf.variable(tf.zeros([D, 1])));
     const loss = () => tf.div(tf.sum(tf.square(tf.sub(tf.matMul(xT, w), yT))), 2 * N) as tf.Scalar;
     const penalty = method === "l2Penalty in the loss" ? l2Penalty({ strength: lambda }) : l1Penalty({ strength: lambda });
-    const optimizer = tf.train.sgd(eta);
+    // The proximal path is kernel-lib's proximalL1Optimizer: an SGD step, then S(v) = sign(v)·max(|v| − ηλ, 0).
+    const optimizer = method === "proximal" ? proximalL1Optimizer(tf.train.sgd(eta), { strength: lambda, exclude: "none" }) : tf.train.sgd(eta);
     for (let step = 0; step < steps; step++) {
       if (method === "proximal") {
         optimizer.minimize(loss, false, [w]);
-        // prox of ηλ‖w‖₁: S(v) = sign(v)·max(|v| − ηλ, 0)
-        tf.tidy(() => w.assign(tf.mul(tf.sign(w), tf.relu(tf.sub(tf.abs(w), eta * lambda)))));
       } else {
         optimizer.minimize(() => tf.add(loss(), penalty.apply(w)) as tf.Scalar, false, [w]);
       }
