@@ -20,3 +20,4 @@ export * from "./schedules";
 export { optimizerTrajectory, trajectoryRows, type PointFunction, type Trajectory, type TrajectoryOptions, type TrajectoryRow } from "./trajectory";
 export { disposeOptimizer } from "./dispose-optimizer";
 export { proximalL1Optimizer, ProximalL1Optimizer, softThreshold, type ProximalL1Options } from "./proximal-l1";
+export { Adadelta, adadelta, type AdadeltaOptions } from "./adadelta";
