@@ -147,8 +147,8 @@ describe("installWasmKernels / uninstallWasmKernels", () => {
     const stock = WASM_KERNEL_NAMES.map((name) => tf.getKernel(name, "wasm"));
     expect(wasmKernelsInstalled()).toBe(false);
 
-    expect(stock[7]).toBeUndefined(); // Conv2DBackpropFilter: stock wasm has none
-    const names = ["BatchMatMul", "_FusedMatMul", "Identity", "Conv2DBackpropInput", "MaxPoolGrad", "Slice", "GatherV2", "Conv2DBackpropFilter"];
+    expect(stock[8]).toBeUndefined(); // Conv2DBackpropFilter: stock wasm has none
+    const names = ["BatchMatMul", "_FusedMatMul", "Identity", "Conv2DBackpropInput", "MaxPoolGrad", "Slice", "GatherV2", "OneHot", "Conv2DBackpropFilter"];
     expect(WASM_KERNEL_NAMES).toEqual(names);
     expect(installWasmKernels()).toEqual(names);
     const first = WASM_KERNEL_NAMES.map((name) => tf.getKernel(name, "wasm").kernelFunc);
@@ -736,5 +736,29 @@ describe("GatherV2", () => {
     const indices = tf.tensor1d([1, 4], "int32");
     expect(() => tf.gather(x, indices)).toThrow("GatherV2: the index value 4 is not in [0, 3]");
     tf.dispose([x, indices]);
+  });
+});
+
+describe("OneHot", () => {
+  const oneHot = (dtype: "float32" | "int32") => tf.tidy(() => Array.from(tf.oneHot(tf.tensor1d([2, 0, 5, -1, 1], "int32"), 4, 0.9, 0.025, dtype).dataSync()));
+  // What the cpu backend computes: out-of-range indices (5, −1) give a row of offValue.
+  const expected = (on: number, off: number) => [2, 0, 5, -1, 1].flatMap((index) => [0, 1, 2, 3].map((k) => (k === index ? on : off)));
+
+  it("writes float32 values for a float32 output, as the cpu backend does (the stock kernel writes int32 bits)", () => {
+    const before = tf.memory().numTensors;
+    expect(oneHot("float32")).toEqual(expected(Math.fround(0.9), Math.fround(0.025)));
+    expect(tf.memory().numTensors).toBe(before);
+    uninstallWasmKernels();
+    try {
+      const stock = tf.tidy(() => Array.from(tf.oneHot(tf.tensor1d([1], "int32"), 2, 1, 0, "float32").dataSync()));
+      expect(stock[1]).not.toBe(1); // the stock kernel's int32 bit pattern of 1, read as a float
+    } finally {
+      installWasmKernels();
+    }
+  });
+
+  it("leaves int32 outputs to the stock kernel", () => {
+    const ints = tf.tidy(() => Array.from(tf.oneHot(tf.tensor1d([2, 0, 5, -1, 1], "int32"), 4, 7, 3, "int32").dataSync()));
+    expect(ints).toEqual(expected(7, 3));
   });
 });

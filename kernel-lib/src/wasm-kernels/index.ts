@@ -7,6 +7,7 @@
  * - `Conv2DBackpropInput` with stride 1 as a convolution on XNNPACK (./conv.ts);
  * - `MaxPoolGrad` in one pass over the windows, with the first-maximum rule of the cpu backend (./pooling.ts);
  * - `Slice`, `GatherV2` as copies between heap views (mini-batches; ./copies.ts);
+ * - `OneHot` with a float32 output, which the stock kernel fills with int32 bit patterns (./one-hot.ts);
  * - `Conv2DBackpropFilter`, missing from tfjs-backend-wasm 4.22, so conv nets train on wasm (./conv.ts); added
  *   only while wasm has no kernel of that name.
  *
@@ -21,6 +22,7 @@ import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel } from "./conv";
 import { gatherKernel, sliceKernel } from "./copies";
 import { identityKernel } from "./identity";
 import { batchMatMulKernel, fusedMatMulKernel } from "./matmul";
+import { oneHotKernel } from "./one-hot";
 import { maxPoolGradKernel } from "./pooling";
 
 /** A replacement: the kernel's name and how to build it from the stock kernel function. */
@@ -43,6 +45,7 @@ const REPLACEMENTS: readonly Replacement[] = [
   { kernelName: "MaxPoolGrad", make: maxPoolGradKernel },
   { kernelName: "Slice", make: sliceKernel },
   { kernelName: "GatherV2", make: gatherKernel },
+  { kernelName: "OneHot", make: oneHotKernel },
 ];
 
 const ADDITIONS: readonly Addition[] = [{ kernelName: "Conv2DBackpropFilter", make: conv2DBackpropFilterKernel }];
