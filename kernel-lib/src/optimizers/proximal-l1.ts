@@ -13,9 +13,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkNumber, describeValue, invalidArgument } from "../errors";
 import { CLASS_NAME_PREFIX } from "../initializers/serialization";
-import { buildOptimizer, optimizerSpec } from "../parallel/optimizer-spec";
 import { checkDecayExclusion, decayExclusionConfig, isExcludedFromDecay, type DecayExclusion } from "./decay";
 import { getOptimizerLearningRate } from "./schedules/optimizer-rate";
+import { WrappingOptimizer } from "./wrapping-optimizer";
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -39,22 +39,17 @@ export interface ProximalL1Options {
  * kernel-lib's `fit` and custom loops. It owns the wrapped optimizer: `dispose()` disposes it. The learning rate
  * is the wrapped optimizer's (`setOptimizerLearningRate` reaches it through `.optimizer`).
  */
-export class ProximalL1Optimizer extends tf.Optimizer {
+export class ProximalL1Optimizer extends WrappingOptimizer {
   static className = `${CLASS_NAME_PREFIX}ProximalL1Optimizer`;
-  readonly optimizer: tf.Optimizer;
   readonly strength: number;
   readonly exclude: DecayExclusion;
 
   constructor(optimizer: tf.Optimizer, options: ProximalL1Options) {
-    super();
     const fn = "proximalL1Optimizer";
-    if (optimizer === null || typeof optimizer !== "object" || !(optimizer instanceof tf.Optimizer)) {
-      invalidArgument(fn, "optimizer", describeValue(optimizer), "a tf.Optimizer (e.g. tf.train.sgd(0.1))");
-    }
+    super(fn, optimizer);
     if (options === null || typeof options !== "object") invalidArgument(fn, "options", options, "{ strength, exclude? }");
     this.strength = checkNumber(fn, "options.strength", options.strength, 0);
     this.exclude = checkDecayExclusion(fn, options.exclude);
-    this.optimizer = optimizer;
   }
 
   /** The wrapped optimizer's step, then w ← S_{ηλ}(w) for every variable it updated (except the excluded ones). */
@@ -71,38 +66,15 @@ export class ProximalL1Optimizer extends tf.Optimizer {
     }
   }
 
-  override get iterations(): number {
-    return this.optimizer.iterations;
-  }
-
-  override async getWeights(): Promise<NamedTensor[]> {
-    return this.optimizer.getWeights();
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    return this.optimizer.setWeights(weightValues);
-  }
-
-  /** Disposes the wrapped optimizer (the wrapper owns it). */
-  override dispose(): void {
-    this.optimizer.dispose();
-  }
-
   override getConfig(): tf.serialization.ConfigDict {
-    const spec = optimizerSpec(this.optimizer);
-    return {
-      strength: this.strength,
-      exclude: decayExclusionConfig(this.exclude),
-      optimizer: { className: spec.className, config: spec.config as tf.serialization.ConfigDict },
-    };
+    return { strength: this.strength, exclude: decayExclusionConfig(this.exclude), optimizer: this.innerConfig() };
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const spec = config["optimizer"] as { className: string; config: Record<string, unknown> };
-    return new cls(buildOptimizer(spec), config as unknown as ProximalL1Options);
+    return new cls(WrappingOptimizer.innerFromConfig(config), config as unknown as ProximalL1Options);
   }
 }
 

@@ -7,9 +7,9 @@
  * which keeps its own state (momentum, Adam's moments, the iteration count). Lectures 001 and 003.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger, checkOneOf, describeValue, invalidArgument } from "../../errors";
+import { checkInteger, checkOneOf, invalidArgument } from "../../errors";
 import { CLASS_NAME_PREFIX } from "../../initializers/serialization";
-import { buildOptimizer, optimizerSpec } from "../../parallel/optimizer-spec";
+import { WrappingOptimizer } from "../../optimizers/wrapping-optimizer";
 import { checkThreshold, clipByGlobalNorm, clipByNorm, clipByValue, type ClipResult } from "./clip";
 import type { NamedGradient } from "./gradients";
 
@@ -45,9 +45,8 @@ interface LearningRateHolder {
  * It owns the wrapped optimizer: `dispose()` disposes it. State, iterations, `getWeights` / `setWeights` and
  * the learning rate (`learningRate`, `setLearningRate`) are the wrapped optimizer's.
  */
-export class ClippedOptimizer extends tf.Optimizer {
+export class ClippedOptimizer extends WrappingOptimizer {
   static className = `${CLASS_NAME_PREFIX}ClippedOptimizer`;
-  readonly optimizer: tf.Optimizer;
   readonly mode: ClipMode;
   /** c: the element limit (mode "value") or the largest norm (modes "norm", "globalNorm"). */
   readonly threshold: number;
@@ -59,13 +58,9 @@ export class ClippedOptimizer extends tf.Optimizer {
   private readonly history: number[] = [];
 
   constructor(optimizer: tf.Optimizer, options: ClippedOptimizerOptions) {
-    super();
     const fn = "clippedOptimizer";
-    if (optimizer === null || typeof optimizer !== "object" || !(optimizer instanceof tf.Optimizer)) {
-      invalidArgument(fn, "optimizer", describeValue(optimizer), "a tf.Optimizer (e.g. tf.train.sgd(0.1))");
-    }
+    super(fn, optimizer);
     if (options === null || typeof options !== "object") invalidArgument(fn, "options", options, "{ mode, limit } or { mode, maxNorm }");
-    this.optimizer = optimizer;
     this.mode = checkOneOf(fn, "options.mode", options.mode, CLIP_MODES);
     this.threshold = this.mode === "value" ? checkThreshold(fn, "options.limit", options.limit) : checkThreshold(fn, "options.maxNorm", options.maxNorm);
     this.historyLength = checkInteger(fn, "options.historyLength", options.historyLength ?? 100_000, 1);
@@ -105,11 +100,6 @@ export class ClippedOptimizer extends tf.Optimizer {
     if (this.history.length > this.historyLength) this.history.splice(0, this.history.length - this.historyLength);
   }
 
-  /** The wrapped optimizer's step count. */
-  override get iterations(): number {
-    return this.optimizer.iterations;
-  }
-
   /** The wrapped optimizer's learning rate. */
   get learningRate(): number {
     return (this.optimizer as unknown as LearningRateHolder).learningRate ?? NaN;
@@ -126,26 +116,12 @@ export class ClippedOptimizer extends tf.Optimizer {
     else inner.learningRate = learningRate;
   }
 
-  override async getWeights(): Promise<NamedTensor[]> {
-    return this.optimizer.getWeights();
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    return this.optimizer.setWeights(weightValues);
-  }
-
-  /** Disposes the wrapped optimizer (the wrapper owns it). */
-  override dispose(): void {
-    this.optimizer.dispose();
-  }
-
   override getConfig(): tf.serialization.ConfigDict {
-    const spec = optimizerSpec(this.optimizer);
     return {
       mode: this.mode,
       [this.mode === "value" ? "limit" : "maxNorm"]: this.threshold,
       historyLength: this.historyLength,
-      optimizer: { className: spec.className, config: spec.config as tf.serialization.ConfigDict },
+      optimizer: this.innerConfig(),
     };
   }
 
@@ -153,9 +129,7 @@ export class ClippedOptimizer extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const spec = config["optimizer"] as { className: string; config: Record<string, unknown> };
-    const inner = buildOptimizer(spec);
-    return new cls(inner, config as unknown as ClippedOptimizerOptions);
+    return new cls(WrappingOptimizer.innerFromConfig(config), config as unknown as ClippedOptimizerOptions);
   }
 }
 

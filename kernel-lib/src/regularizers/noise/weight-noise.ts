@@ -21,6 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkNumber, checkOneOf, invalidArgument } from "../../errors";
 import { nextSeed, Rng } from "../../random";
 import { isKernelWeightName } from "../penalties/model-penalty";
+import { WrappingOptimizer } from "../../optimizers/wrapping-optimizer";
 
 export interface WeightNoiseOptions {
   /** Standard deviation σ ≥ 0 of the noise added to each weight (0: no noise). */
@@ -138,15 +139,14 @@ export class WeightNoise {
  * kernel-lib's `fit` train with weight noise. Not serializable (it holds the model's variables); the wrapper owns
  * the wrapped optimizer (dispose disposes it).
  */
-export class WeightNoiseOptimizer extends tf.Optimizer {
+export class WeightNoiseOptimizer extends WrappingOptimizer {
   static className = "KernelLib>WeightNoiseOptimizer";
 
   constructor(
-    readonly optimizer: tf.Optimizer,
+    optimizer: tf.Optimizer,
     readonly noise: WeightNoise,
   ) {
-    super();
-    if (!(optimizer instanceof tf.Optimizer)) invalidArgument("WeightNoiseOptimizer", "optimizer", optimizer, "a tf.Optimizer");
+    super("WeightNoiseOptimizer", optimizer);
     if (!(noise instanceof WeightNoise)) invalidArgument("WeightNoiseOptimizer", "noise", noise, "a WeightNoise");
   }
 
@@ -158,22 +158,10 @@ export class WeightNoiseOptimizer extends tf.Optimizer {
     this.optimizer.applyGradients(variableGradients);
   }
 
-  /** The wrapped optimizer's step count. */
-  override get iterations(): number {
-    return this.optimizer.iterations;
-  }
-
-  override async getWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
-    return this.optimizer.getWeights();
-  }
-
-  override async setWeights(weightValues: { name: string; tensor: tf.Tensor }[]): Promise<void> {
-    return this.optimizer.setWeights(weightValues);
-  }
-
+  /** Removes the noise and disposes the wrapped optimizer. */
   override dispose(): void {
     this.noise.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
