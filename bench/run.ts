@@ -7,6 +7,9 @@
  *   no Conv2DBackpropFilter kernel, so it cannot train one);
  * - kernel-lib's BatchNorm vs tf.layers.batchNormalization, forward + backward in training mode, per backend;
  * - k = 4 independent MLP trainings, one after another vs on a `TrainingPool` of worker threads;
+ * - regularizers per batch: kernel-lib's InvertedDropout vs tf.layers.dropout in training mode, the augmentation
+ *   pipelines of notebooks 09 (random affine on 128 digits) and AlexNet's (flip + padded crop + color PCA on
+ *   128 color images);
  * - smaller costs: 512x512 matmul, chart rendering, MNIST loading, fitting ZCA whitening to 784-D MNIST.
  * Timings are medians of several repeats after a warm-up; every random draw has a fixed seed. The last column
  * compares with stock tfjs-wasm measured in the same run.
@@ -15,17 +18,24 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  augmentation,
   batchNormLayer,
   chartBundle,
+  colorPca,
   fit,
+  fitColorPca,
+  horizontalFlip,
   imageGrid,
   initBackend,
   installWasmKernels,
+  invertedDropoutLayer,
   lineChart,
   loadMnist,
   loadMnistArrays,
   modelTopology,
   optimizerSpec,
+  randomAffine,
+  randomCrop,
   tf,
   toPlainTensor,
   trainSequential,
@@ -239,6 +249,56 @@ async function batchNormStep(rows: Row[], backend: string): Promise<void> {
   x.dispose();
 }
 
+/** Per-batch costs of the dropout layers and of two augmentation pipelines (fresh randomness at every call). */
+async function regularizerCosts(rows: Row[], backend: string): Promise<void> {
+  const activations = tf.randomNormal([128, 256], 0, 1, "float32", 5);
+  const dropouts: [string, tf.layers.Layer][] = [
+    ["kernel-lib InvertedDropout", invertedDropoutLayer({ keepProb: 0.5, seed: 1, name: "bench_inverted_dropout" })],
+    ["tf.layers.dropout", tf.layers.dropout({ rate: 0.5, name: "bench_tf_dropout" })],
+  ];
+  for (const [label, layer] of dropouts) {
+    const ms = await median(20, () => {
+      tf.tidy(() => (layer.apply(activations, { training: true }) as tf.Tensor).dataSync());
+    });
+    rows.push({ benchmark: `${label}, training [128, 256]`, backend, result: `${ms.toFixed(2)} ms`, vsStockWasm: "", value: ms, unit: "ms" });
+    layer.dispose();
+  }
+  activations.dispose();
+
+  const digits = tf.randomUniform([128, 28, 28, 1], 0, 1, "float32", 6);
+  const affine = augmentation([randomAffine({ degrees: 12, scale: [0.9, 1.1], maxShift: 2 })], { seed: 7 });
+  const affineMs = await median(10, () => {
+    tf.tidy(() => affine.apply(digits).dataSync());
+  });
+  rows.push({
+    benchmark: "augmentation: random affine, 128 digits",
+    backend,
+    result: `${affineMs.toFixed(1)} ms`,
+    vsStockWasm: "",
+    value: affineMs,
+    unit: "ms",
+  });
+  digits.dispose();
+
+  const colors = tf.randomUniform([128, 32, 32, 3], 0, 1, "float32", 8);
+  const alexNet = augmentation(
+    [horizontalFlip(), randomCrop({ padding: 4, paddingMode: "reflect" }), colorPca({ fit: fitColorPca(colors as tf.Tensor4D), axisScale: "stddev" })],
+    { seed: 9 },
+  );
+  const alexNetMs = await median(10, () => {
+    tf.tidy(() => alexNet.apply(colors).dataSync());
+  });
+  rows.push({
+    benchmark: "augmentation: flip + reflect crop + color PCA, 128 x 32x32x3",
+    backend,
+    result: `${alexNetMs.toFixed(1)} ms`,
+    vsStockWasm: "",
+    value: alexNetMs,
+    unit: "ms",
+  });
+  colors.dispose();
+}
+
 async function matmul(rows: Row[], backend: string): Promise<void> {
   const n = 512;
   const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
@@ -396,6 +456,7 @@ async function main(): Promise<void> {
   await initBackend({ backend: auto.name });
   console.log(`[bench] worker threads (${auto.name})`);
   await parallelTrainings(rows, auto.name);
+  await regularizerCosts(rows, auto.name);
   await charts(rows);
   await mnistLoading(rows);
   whitening(rows);
