@@ -21,7 +21,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AdamW, adamW, decayFactor, decayWeights, disposeOptimizer, SGDW, sgdW, type DecayExclusion } from "../../kernel-lib/src/optimizers";
 import { buildOptimizer, optimizerSpec } from "../../kernel-lib/src/parallel/optimizer-spec";
-import { clippedOptimizer } from "../../kernel-lib/src/regularizers/clipping";
+import { ClippedOptimizer, clippedOptimizer } from "../../kernel-lib/src/regularizers/clipping";
 import { initBackend, tf } from "../../kernel-lib/src/index";
 
 beforeAll(async () => {
@@ -494,5 +494,21 @@ describe("disposeOptimizer", () => {
       expect(tf.memory().numTensors).toBe(before);
     }
     expect(() => disposeOptimizer(null)).not.toThrow();
+  });
+});
+
+describe("instanceof", () => {
+  it("tells kernel-lib's optimizers apart (tfjs's duck-typed Symbol.hasInstance would call every optimizer an AdamW)", () => {
+    const sgd = tf.train.sgd(0.1);
+    const adamw = adamW({ weightDecay: 0.01 });
+    const clipped = clippedOptimizer(tf.train.sgd(0.1), { mode: "globalNorm", maxNorm: 1 });
+    expect(sgd instanceof AdamW).toBe(false);
+    expect(sgd instanceof SGDW).toBe(false);
+    expect(adamw instanceof AdamW).toBe(true);
+    expect(adamw instanceof SGDW).toBe(false);
+    expect(sgd instanceof ClippedOptimizer).toBe(false);
+    expect(clipped instanceof ClippedOptimizer).toBe(true);
+    for (const o of [sgd, adamw, clipped]) expect(o instanceof tf.Optimizer).toBe(true);
+    [sgd, adamw, clipped].forEach((o) => o.dispose());
   });
 });

@@ -137,6 +137,11 @@ export function gradientEntries(variableGradients: tf.NamedTensorMap | NamedTens
  * restores it after tfjs's iteration counter (`getWeights` / `setWeights`). `label` names the optimizer in errors.
  */
 export abstract class SlotOptimizer extends tf.Optimizer {
+  /** A real prototype check (tfjs's `Optimizer[Symbol.hasInstance]` accepts any optimizer for any subclass). */
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  }
+
   protected abstract readonly state: SlotStore;
   protected abstract readonly label: string;
 

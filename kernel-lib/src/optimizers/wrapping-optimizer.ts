@@ -14,6 +14,15 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
 export abstract class WrappingOptimizer extends tf.Optimizer {
   readonly optimizer: tf.Optimizer;
 
+  /**
+   * A real prototype check: tfjs's `Optimizer[Symbol.hasInstance]` (inherited by every subclass) accepts any object
+   * with `minimize`, `computeGradients` and `applyGradients`, so `tf.train.sgd(0.1) instanceof ClippedOptimizer`
+   * would be true. `instanceof tf.Optimizer` keeps tfjs's duck typing.
+   */
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  }
+
   /** `fn` names the factory in the error for a non-optimizer. */
   constructor(fn: string, optimizer: tf.Optimizer) {
     super();
