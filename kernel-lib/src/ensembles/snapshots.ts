@@ -22,6 +22,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf, invalidArgument } from "../errors";
 import type { BatchLogs, EpochLogs, TrainingCallbacks } from "../training/fit";
+import { tfjsCallback } from "../training/tfjs-callback";
 
 /** The unit of `cycleLength`: optimizer steps (mini-batches) or epochs. */
 export type SnapshotUnit = "step" | "epoch";
@@ -160,30 +161,14 @@ export class SnapshotCollector implements TrainingCallbacks {
 
   /** The same collector as a `tf.Callback` for tfjs's `model.fit` (which numbers epochs from 0 and calls `setModel`). */
   asTfjsCallback(): tf.Callback {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const collector = this;
-    class TfjsSnapshotCollector extends tf.Callback {
-      override setModel(model: Parameters<tf.Callback["setModel"]>[0]): void {
-        super.setModel(model);
-        collector.setModel(model as tf.LayersModel);
-      }
-      override async onTrainBegin(): Promise<void> {
-        collector.begin();
-      }
-      override async onEpochBegin(epoch: number): Promise<void> {
-        collector.beginEpoch(epoch + 1);
-      }
-      override async onBatchEnd(): Promise<void> {
-        collector.endStep();
-      }
-      override async onEpochEnd(epoch: number): Promise<void> {
-        collector.endEpoch(epoch + 1);
-      }
-      override async onTrainEnd(): Promise<void> {
-        collector.end();
-      }
-    }
-    return new TfjsSnapshotCollector();
+    return tfjsCallback({
+      setModel: (model) => this.setModel(model),
+      onTrainBegin: () => this.begin(),
+      onEpochBegin: (epoch) => this.beginEpoch(epoch),
+      onBatchEnd: () => this.endStep(),
+      onEpochEnd: (epoch) => this.endEpoch(epoch),
+      onTrainEnd: () => this.end(),
+    });
   }
 }
 

@@ -15,6 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkNumber, invalidArgument } from "../errors";
 import type { TrainingCallbacks } from "../training/fit";
+import { tfjsCallback } from "../training/tfjs-callback";
 
 export interface WeightEmaOptions {
   /** δ in [0, 1), the weight of the old average. Default 0.99 (an average over the last ≈ 100 steps). */
@@ -107,21 +108,7 @@ export class WeightEma implements TrainingCallbacks {
 
   /** The same average as a `tf.Callback` for tfjs's `model.fit`. */
   asTfjsCallback(): tf.Callback {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const ema = this;
-    class TfjsWeightEma extends tf.Callback {
-      override setModel(model: Parameters<tf.Callback["setModel"]>[0]): void {
-        super.setModel(model);
-        ema.setModel(model as tf.LayersModel);
-      }
-      override async onTrainBegin(): Promise<void> {
-        ema.begin();
-      }
-      override async onBatchEnd(): Promise<void> {
-        ema.endStep();
-      }
-    }
-    return new TfjsWeightEma();
+    return tfjsCallback({ setModel: (model) => this.setModel(model), onTrainBegin: () => this.begin(), onBatchEnd: () => this.endStep() });
   }
 
   private replace(next: tf.Tensor[]): void {

@@ -24,6 +24,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkNumber, checkOneOf, invalidArgument } from "../errors";
 import type { EpochLogs, TrainingCallbacks } from "./fit";
+import { tfjsCallback } from "./tfjs-callback";
 
 export type EarlyStoppingMode = "min" | "max" | "auto";
 
@@ -172,26 +173,12 @@ export class EarlyStopping implements TrainingCallbacks {
    * pass metric values as scalar tensors: they are read, not disposed, since tfjs frees them itself).
    */
   asTfjsCallback(): tf.Callback {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const stopper = this;
-    class TfjsEarlyStopping extends tf.Callback {
-      override setModel(model: Parameters<tf.Callback["setModel"]>[0]): void {
-        super.setModel(model);
-        stopper.setModel(model as tf.LayersModel);
-      }
-      override async onTrainBegin(): Promise<void> {
-        stopper.begin();
-      }
-      override async onEpochEnd(epoch: number, logs?: Record<string, number | tf.Tensor>): Promise<void> {
-        const values: Record<string, number> = {};
-        for (const [key, v] of Object.entries(logs ?? {})) values[key] = typeof v === "number" ? v : (await v.data())[0]!;
-        stopper.observe(epoch + 1, values);
-      }
-      override async onTrainEnd(): Promise<void> {
-        stopper.end();
-      }
-    }
-    return new TfjsEarlyStopping();
+    return tfjsCallback({
+      setModel: (model) => this.setModel(model),
+      onTrainBegin: () => this.begin(),
+      onEpochEnd: (epoch, logs) => this.observe(epoch, logs),
+      onTrainEnd: () => this.end(),
+    });
   }
 
   private takeSnapshot(): void {

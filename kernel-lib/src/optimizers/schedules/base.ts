@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkNumber, checkOneOf, invalidArgument } from "../../errors";
 import type { EpochLogs, TrainingCallbacks } from "../../training/fit";
 import { getOptimizerLearningRate, isOptimizer, setOptimizerLearningRate } from "./optimizer-rate";
+import { tfjsCallback } from "../../training/tfjs-callback";
 
 /** What t counts: optimizer steps (mini-batches) or epochs. */
 export type ScheduleUnit = "step" | "epoch";
@@ -166,26 +167,12 @@ export abstract class LearningRateScheduler implements TrainingCallbacks {
    * scheduler, or put the scheduler first and wrap plain objects in `new tf.CustomCallback({...})`.
    */
   asTfjsCallback(): tf.Callback {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const scheduler = this;
-    class TfjsLearningRateScheduler extends tf.Callback {
-      override setModel(model: Parameters<tf.Callback["setModel"]>[0]): void {
-        super.setModel(model);
-        scheduler.setModel(model as tf.LayersModel);
-      }
-      override async onTrainBegin(): Promise<void> {
-        scheduler.begin();
-      }
-      override async onBatchEnd(): Promise<void> {
-        scheduler.stepEnd();
-      }
-      override async onEpochEnd(epoch: number, logs?: Record<string, number | tf.Tensor>): Promise<void> {
-        const values: Record<string, number> = { epoch: epoch + 1 };
-        for (const [key, v] of Object.entries(logs ?? {})) values[key] = typeof v === "number" ? v : (await v.data())[0]!;
-        scheduler.epochEnd(values);
-      }
-    }
-    return new TfjsLearningRateScheduler();
+    return tfjsCallback({
+      setModel: (model) => this.setModel(model),
+      onTrainBegin: () => this.begin(),
+      onBatchEnd: () => this.stepEnd(),
+      onEpochEnd: (epoch, logs) => this.epochEnd({ epoch, ...logs }),
+    });
   }
 }
 
