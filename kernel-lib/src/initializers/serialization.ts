@@ -8,6 +8,7 @@
  * per name, pointing at the latest class.
  */
 import * as tf from "@tensorflow/tfjs";
+import { invalidArgument } from "../errors";
 import type { TfInitializer } from "./base";
 
 /** Prefix of every kernel-lib initializer's `className`. */
@@ -28,4 +29,22 @@ export function registerInitializer<C extends InitializerClass>(cls: C): C {
 /** Whether a class name is registered with tfjs's serialization map (for tests and notebooks). */
 export function isRegisteredInitializer(className: string): boolean {
   return Object.prototype.hasOwnProperty.call(tf.serialization.SerializationMap.getMap().classNameMap, className);
+}
+
+/** An initializer as a layer stores it in its config: `{ className, config }`, as tfjs nests serializable objects. */
+export function serializeInitializer(initializer: TfInitializer): tf.serialization.ConfigDict {
+  return { className: initializer.getClassName(), config: initializer.getConfig() };
+}
+
+/**
+ * Rebuilds an initializer from `serializeInitializer`'s output through tfjs's serialization map (an initializer
+ * object or undefined passes through). `fn` and `name` name the caller and the config field in the error.
+ */
+export function deserializeInitializer(fn: string, name: string, value: unknown): TfInitializer | undefined {
+  if (value == null || value instanceof tf.serialization.Serializable) return (value ?? undefined) as TfInitializer | undefined;
+  const { className, config } = value as { className?: unknown; config?: unknown };
+  const entry = typeof className === "string" ? tf.serialization.SerializationMap.getMap().classNameMap[className] : undefined;
+  if (entry === undefined) invalidArgument(fn, name, value, "a registered initializer {className, config}");
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, (config ?? {}) as tf.serialization.ConfigDict) as TfInitializer;
 }

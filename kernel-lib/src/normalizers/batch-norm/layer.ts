@@ -32,6 +32,7 @@ import { checkOneOf, invalidArgument } from "../../errors";
 import { batchNormalize } from "./batch-normalize";
 import { checkBatchNormEpsilon, checkTrainingBatch, DEFAULT_BATCH_NORM_EPSILON, featureBroadcastShape, reductionAxes, resolveFeatureAxis } from "./checks";
 import { batchMean, batchVariance, centerOnMean, normalizeWithStatistics, smoothedAverage, unbiasedVariance } from "./formulas";
+import { deserializeInitializer, serializeInitializer } from "../../initializers/serialization";
 
 /** How the running variance used at inference is estimated (see the module comment). */
 export type InferenceVariance = "unbiased" | "smoothed";
@@ -65,21 +66,6 @@ export interface BatchNormLayerArgs extends BaseLayerArgs {
 }
 
 let unnamedLayers = 0;
-
-/** {className, config} of an initializer, as tfjs stores nested objects in a layer's config. */
-function serializeInitializer(initializer: Initializer): tf.serialization.ConfigDict {
-  return { className: initializer.getClassName(), config: initializer.getConfig() };
-}
-
-/** Rebuilds an initializer from `serializeInitializer`'s output, through tfjs's serialization map. */
-function deserializeInitializer(value: unknown, name: string): Initializer | undefined {
-  if (value == null || value instanceof tf.serialization.Serializable) return (value ?? undefined) as Initializer | undefined;
-  const { className, config } = value as { className?: unknown; config?: unknown };
-  const entry = typeof className === "string" ? tf.serialization.SerializationMap.getMap().classNameMap[className] : undefined;
-  if (entry === undefined) invalidArgument("BatchNorm.fromConfig", name, value, "a registered initializer {className, config}");
-  const [cls, fromConfig] = entry;
-  return fromConfig(cls, (config ?? {}) as tf.serialization.ConfigDict) as Initializer;
-}
 
 /** Batch normalization with running statistics; see the module comment for the formulas and conventions. */
 export class BatchNorm extends tf.layers.Layer {
@@ -216,8 +202,8 @@ export class BatchNorm extends tf.layers.Layer {
   ): T {
     return new cls({
       ...config,
-      gammaInitializer: deserializeInitializer(config["gammaInitializer"], "gammaInitializer"),
-      betaInitializer: deserializeInitializer(config["betaInitializer"], "betaInitializer"),
+      gammaInitializer: deserializeInitializer("BatchNorm.fromConfig", "gammaInitializer", config["gammaInitializer"]),
+      betaInitializer: deserializeInitializer("BatchNorm.fromConfig", "betaInitializer", config["betaInitializer"]),
     });
   }
 }

@@ -31,6 +31,7 @@ import { dropConnectMoments, gaussianMomentInference, maskedDense, type TensorAc
 import { type KeepProbOptions, resolveKeepProb } from "./keep-prob";
 import { bernoulliMask } from "./masks";
 import { NoiseStream } from "./noise-stream";
+import { deserializeInitializer, serializeInitializer } from "../../initializers/serialization";
 
 type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type LayerShape = Parameters<tf.layers.Layer["computeOutputShape"]>[0];
@@ -77,19 +78,6 @@ let unnamedLayers = 0;
 
 /** A fixed odd constant XORed into `seed` to derive the inference seed, so training masks and inference draws use different streams. */
 const INFERENCE_SEED_MIX = 0x2545f491;
-
-function serializeInitializer(initializer: Initializer): tf.serialization.ConfigDict {
-  return { className: initializer.getClassName(), config: initializer.getConfig() };
-}
-
-function deserializeInitializer(value: unknown, name: string): Initializer | undefined {
-  if (value == null || value instanceof tf.serialization.Serializable) return (value ?? undefined) as Initializer | undefined;
-  const { className, config } = value as { className?: unknown; config?: unknown };
-  const entry = typeof className === "string" ? tf.serialization.SerializationMap.getMap().classNameMap[className] : undefined;
-  if (entry === undefined) invalidArgument("DropConnectDense.fromConfig", name, value, "a registered initializer {className, config}");
-  const [cls, fromConfig] = entry;
-  return fromConfig(cls, (config ?? {}) as tf.serialization.ConfigDict) as Initializer;
-}
 
 /** A dense layer with DropConnect on its kernel; see the module comment. */
 export class DropConnectDense extends tf.layers.Layer {
@@ -216,8 +204,8 @@ export class DropConnectDense extends tf.layers.Layer {
   ): T {
     return new cls({
       ...config,
-      kernelInitializer: deserializeInitializer(config["kernelInitializer"], "kernelInitializer"),
-      biasInitializer: deserializeInitializer(config["biasInitializer"], "biasInitializer"),
+      kernelInitializer: deserializeInitializer("DropConnectDense.fromConfig", "kernelInitializer", config["kernelInitializer"]),
+      biasInitializer: deserializeInitializer("DropConnectDense.fromConfig", "biasInitializer", config["biasInitializer"]),
     });
   }
 }
